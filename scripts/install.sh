@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the service needs on a Debian machine (run as root), idempotently:
+#  - Debian's Chromium (PDF rendering) and fonts (Liberation: metric-compatible Arial/Times; DejaVu);
+#  - the npm packages of the lockfile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+dpkg -s fonts-liberation >/dev/null 2>&1 || missing+=(fonts-liberation)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]} (run this script as root to install them)" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci when the lockfile matches package.json; it is fast and reproducible.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,82 @@
+/**
+ * Typed errors of the core. Every error a client can cause is a ServiceError carrying an HTTP
+ * status, a stable problem slug and the list of field errors; the HTTP edge (server/problem.ts)
+ * turns them into application/problem+json and nothing else needs to know about HTTP.
+ */
+
+export interface FieldError {
+  /** Dotted path of the field in the input, e.g. "donneurOrdre.representant.nom" ("" for the whole input). */
+  path: string;
+  /** French message for the person who filled the field. */
+  message: string;
+  /** Stable machine code, e.g. "any.required", "string.email", "any.placeholder". */
+  type: string;
+}
+
+export abstract class ServiceError extends Error {
+  abstract readonly status: number;
+  /** Stable identifier of the kind of problem, used in the problem "type" URI. */
+  abstract readonly slug: string;
+  /** Short French title of the problem. */
+  abstract readonly title: string;
+  readonly errors: FieldError[];
+
+  constructor(detail: string, errors: FieldError[] = []) {
+    super(detail);
+    this.name = new.target.name;
+    this.errors = errors;
+  }
+}
+
+/** The input cannot be read or has values of the wrong type or format (400). */
+export class InvalidInputError extends ServiceError {
+  readonly status = 400;
+  readonly slug = 'donnees-invalides';
+  readonly title = 'Données invalides';
+}
+
+/** The input is well-formed but a final document cannot be produced from it: missing or placeholder values (422). */
+export class IncompleteDocumentError extends ServiceError {
+  readonly status = 422;
+  readonly slug = 'document-incomplet';
+  readonly title = 'Document incomplet';
+}
+
+export class PayloadTooLargeError extends ServiceError {
+  readonly status = 413;
+  readonly slug = 'contenu-trop-volumineux';
+  readonly title = 'Contenu trop volumineux';
+}
+
+export class UnsupportedMediaTypeError extends ServiceError {
+  readonly status = 415;
+  readonly slug = 'type-de-contenu-non-pris-en-charge';
+  readonly title = 'Type de contenu non pris en charge';
+}
+
+export class NotFoundError extends ServiceError {
+  readonly status = 404;
+  readonly slug = 'introuvable';
+  readonly title = 'Ressource introuvable';
+}
+
+/** The rendering engine could not produce the file in time or is unavailable (503): the client may retry. */
+export class RenderUnavailableError extends ServiceError {
+  readonly status = 503;
+  readonly slug = 'rendu-indisponible';
+  readonly title = 'Rendu momentanément indisponible';
+}
+
+/**
+ * A template does not match what the generator expects (malformed tag, unknown tag). This is a
+ * fault of the service's configuration, not of the client: 500, with the template details kept
+ * for the logs and for whoever edits the template.
+ */
+export class TemplateError extends Error {
+  readonly details: { tag?: string; explanation: string; file?: string }[];
+  constructor(message: string, details: { tag?: string; explanation: string; file?: string }[] = []) {
+    super(message);
+    this.name = 'TemplateError';
+    this.details = details;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Validation of a document's input against its kind's joi schema, in the two modes:
+ *  - final: every required value must be present and no value may be a placeholder left over from
+ *    the model ("XXXXX", "Nom du Donneur d'Ordre", "???"…): missing ones give a 422 listing them all;
+ *  - draft: missing or placeholder values are allowed and come back as "[à compléter : path]"
+ *    markers placed where the value would be.
+ * In both modes a value of the wrong type or format, or an unknown field, gives a 400 listing every
+ * problem at once. Messages are French and name the field by its label.
+ */
+import type Joi from 'joi';
+import { FieldError, IncompleteDocumentError, InvalidInputError } from './errors.js';
+import { marker } from './markers.js';
+
+export type Mode = 'final' | 'draft';
+export const MODES: readonly Mode[] = ['final', 'draft'];
+
+export interface ValidationResult<T> {
+  /** The converted value (dates as Date, defaults applied); in draft mode missing leaves hold markers. */
+  value: T;
+  /** Draft mode: the fields shown as "[à compléter]" markers. Empty in final mode. */
+  missing: FieldError[];
+}
+
+/** Error types meaning "this value is not there yet" rather than "this value is wrong". */
+const INCOMPLETE_TYPES = new Set(['any.required', 'any.placeholder', 'array.min', 'array.includesRequiredUnknowns']);
+
+/** Texts left over from the model or typed as "to be completed": never acceptable in a final document. */
+const PLACEHOLDER_PATTERNS: RegExp[] = [
+  /x{4,}/i,
+  /\?{2,}/,
+  /_{3,}/,
+  /\.{4,}|…{2,}/,
+  /^\s*(\.{3}|…)\s*$/,
+  /\[\s*à\s+compl[ée]ter/i,
+  /^\s*(à|a)\s+compl[ée]ter\s*$/i,
+  /^\s*(tbd|todo|n\/a|lorem ipsum.*|adresse|coordonn[ée]es|nom|pr[ée]nom|nom du donneur d[’']o(r)?dre|nom structure porteuse( de la)? clause|structure porteuse de la clause)\s*$/i,
+];
+
+export function isPlaceholder(text: string): boolean {
+  return PLACEHOLDER_PATTERNS.some((p) => p.test(text));
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function pathOf(segments: (string | number)[]): string {
+  return segments.map(String).join('.');
+}
+
+/** Removes empty strings (an empty form field means "not filled") and collects placeholder strings. */
+function clean(value: unknown, path: (string | number)[], placeholders: FieldError[]): unknown {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed === '') return undefined;
+    if (isPlaceholder(trimmed)) {
+      placeholders.push({
+        path: pathOf(path),
+        type: 'any.placeholder',
+        message: `La valeur « ${trimmed} » est un texte à remplacer du modèle : indiquez la valeur réelle.`,
+      });
+      return undefined;
+    }
+    return trimmed;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, i) => clean(item, [...path, i], placeholders)).filter((item) => item !== undefined);
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const cleaned = clean(item, [...path, key], placeholders);
+      if (cleaned !== undefined) out[key] = cleaned;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** A limit is a number or a reference to another field (joi Reference, with its key). */
+function limitText(limit: unknown): string {
+  if (limit !== null && typeof limit === 'object' && 'key' in limit) return `la valeur du champ « ${String((limit as { key: unknown }).key)} »`;
+  return String(limit);
+}
+
+function quote(label: unknown): string {
+  return `« ${String(label)} »`;
+}
+
+/** The French message of one joi error: names the field by its label and says what is expected. */
+export function frenchMessage(detail: Joi.ValidationErrorItem): string {
+  const ctx = detail.context ?? {};
+  const field = quote(ctx.label ?? ctx.key ?? pathOf(detail.path));
+  switch (detail.type) {
+    case 'any.required':
+      return `${field} est obligatoire.`;
+    case 'any.only': {
+      const valids = (ctx.valids as unknown[] | undefined)?.map((v) => String(v)).join(', ');
+      return `${field} doit valoir l’une des valeurs suivantes : ${valids}.`;
+    }
+    case 'string.base':
+      return `${field} doit être un texte.`;
+    case 'string.email':
+      return `${field} n’est pas une adresse électronique valide.`;
+    case 'string.max':
+      return `${field} ne doit pas dépasser ${ctx.limit} caractères.`;
+    case 'string.min':
+      return `${field} doit compter au moins ${ctx.limit} caractères.`;
+    case 'string.pattern.name':
+      return `${field} n’a pas le format attendu : ${ctx.name}.`;
+    case 'string.pattern.base':
+      return `${field} n’a pas le format attendu.`;
+    case 'number.base':
+      return `${field} doit être un nombre.`;
+    case 'number.integer':
+      return `${field} doit être un nombre entier.`;
+    case 'number.min':
+      return `${field} doit être supérieur ou égal à ${ctx.limit}.`;
+    case 'number.max':
+      return `${field} doit être inférieur ou égal à ${ctx.limit}.`;
+    case 'number.less':
+      return `${field} doit être inférieur à ${limitText(ctx.limit)}.`;
+    case 'number.greater':
+      return `${field} doit être supérieur à ${limitText(ctx.limit)}.`;
+    case 'number.unsafe':
+    case 'number.infinity':
+      return `${field} est hors des limites acceptées.`;
+    case 'boolean.base':
+      return `${field} doit valoir true (oui) ou false (non).`;
+    case 'date.base':
+    case 'date.format':
+      return `${field} doit être une date au format AAAA-MM-JJ.`;
+    case 'date.min':
+      return `${field} ne peut pas être antérieure à ${String(ctx.limit)}.`;
+    case 'date.max':
+      return `${field} ne peut pas être postérieure à ${String(ctx.limit)}.`;
+    case 'object.base':
+      return `${field} doit être un objet JSON (des champs entre accolades).`;
+    case 'array.base':
+      return `${field} doit être une liste.`;
+    case 'array.min':
+      return `${field} doit contenir au moins ${ctx.limit} élément(s).`;
+    case 'array.max':
+      return `${field} ne peut pas contenir plus de ${ctx.limit} éléments.`;
+    case 'object.unknown':
+      return `Le champ « ${String(ctx.key)} » n’est pas attendu ici.`;
+    case 'siret.invalid':
+      return `${field} n’est pas un numéro SIRET valide : 14 chiffres dont le dernier est une clé de contrôle.`;
+    default:
+      return `${field} n’est pas valide.`;
+  }
+}
+
+function toFieldError(detail: Joi.ValidationErrorItem, schema: Joi.Schema): FieldError {
+  const error: FieldError = { path: pathOf(detail.path), message: frenchMessage(detail), type: detail.type };
+  if (detail.type === 'object.unknown') {
+    // Say which fields are expected at that level, as a hint for the typo.
+    const parentPath = detail.path.slice(0, -1).map(String);
+    const parent = describeAt(schema, parentPath);
+    const keys = parent?.keys ? Object.keys(parent.keys) : [];
+    if (keys.length > 0) error.message += ` Champs attendus : ${keys.join(', ')}.`;
+  }
+  return error;
+}
+
+interface Description {
+  type?: string;
+  keys?: Record<string, Description>;
+  items?: Description[];
+  flags?: Record<string, unknown>;
+}
+
+function describeAt(schema: Joi.Schema, path: string[]): Description | undefined {
+  let node: Description | undefined = schema.describe() as Description;
+  for (const segment of path) {
+    if (!node) return undefined;
+    if (node.type === 'array') node = node.items?.[0];
+    else node = node.keys?.[segment];
+  }
+  return node;
+}
+
+function setAt(target: Record<string, unknown>, path: (string | number)[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  path.forEach((segment, i) => {
+    const key = String(segment);
+    if (i === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    if (node[key] === null || typeof node[key] !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  });
+}
+
+const JOI_OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, errors: { wrap: { label: false } } };
+
+/**
+ * Validates `input` against `schema` in the given mode; throws InvalidInputError (400) or
+ * IncompleteDocumentError (422) listing every problem, or returns the converted value.
+ */
+export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode): ValidationResult<T> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidInputError('Les données doivent être un objet JSON.', [
+      { path: '', type: 'object.base', message: 'Les données doivent être un objet JSON (des champs entre accolades).' },
+    ]);
+  }
+  const placeholders: FieldError[] = [];
+  const data = clean(input, [], placeholders) as Record<string, unknown>;
+
+  // In draft mode, materialise missing objects so that joi reports their missing leaves one by
+  // one; each round goes one level deeper, so this ends after the schema's depth.
+  let result = schema.validate(data, JOI_OPTIONS);
+  for (let round = 0; mode === 'draft' && round < 16; round++) {
+    const missingObjects = (result.error?.details ?? []).filter(
+      (d) => d.type === 'any.required' && describeAt(schema, d.path.map(String))?.type === 'object',
+    );
+    if (missingObjects.length === 0) break;
+    for (const d of missingObjects) setAt(data, d.path, {});
+    result = schema.validate(data, JOI_OPTIONS);
+  }
+
+  const details = result.error?.details ?? [];
+  const invalid = details.filter((d) => !INCOMPLETE_TYPES.has(d.type)).map((d) => toFieldError(d, schema));
+  // A placeholder removed by clean() is also reported "required" by joi: keep the placeholder message.
+  const placeholderPaths = new Set(placeholders.map((p) => p.path));
+  const incomplete = [
+    ...placeholders,
+    ...details
+      .filter((d) => INCOMPLETE_TYPES.has(d.type) && !placeholderPaths.has(pathOf(d.path)))
+      .map((d) => toFieldError(d, schema)),
+  ];
+  const byPath = (a: FieldError, b: FieldError) => a.path.localeCompare(b.path);
+
+  if (invalid.length > 0) {
+    const all = [...invalid, ...(mode === 'final' ? incomplete : [])].sort(byPath);
+    throw new InvalidInputError(`${plural(all.length, 'champ est invalide', 'champs sont invalides')}.`, all);
+  }
+  if (mode === 'final' && incomplete.length > 0) {
+    incomplete.sort(byPath);
+    throw new IncompleteDocumentError(
+      `Le document ne peut pas être finalisé : ${plural(incomplete.length, 'champ est à compléter', 'champs sont à compléter')}. ` +
+        'Complétez-les, ou demandez un projet (mode=draft).',
+      incomplete,
+    );
+  }
+
+  const value = result.value as Record<string, unknown>;
+  const missing = incomplete.filter((e) => e.type !== 'array.min' && e.type !== 'array.includesRequiredUnknowns');
+  for (const error of missing) setAt(value, error.path.split('.'), marker(error.path));
+  return { value: value as T, missing: missing.sort(byPath) };
+}
+
+function plural(n: number, singular: string, pluralText: string): string {
+  return `${n} ${n > 1 ? pluralText : singular}`;
+}
+
+export type { Json };

@@ -1,0 +1,2 @@
+/** Registers every document kind: one import per kind folder. */
+import './convention/index.js';
