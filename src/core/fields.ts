@@ -6,12 +6,13 @@
  */
 import Joi from 'joi';
 
-/** SIRET: 14 digits whose Luhn sum is a multiple of 10 (La Poste establishments: digit sum multiple of 5). */
+/**
+ * SIRET: 14 digits whose Luhn sum is a multiple of 10. La Poste's establishments (SIREN 356000000)
+ * are numbered past what the Luhn key allows: for them a digit sum multiple of 5 is also valid.
+ */
 export function isValidSiret(value: string): boolean {
   if (!/^\d{14}$/.test(value)) return false;
-  if (value.startsWith('356000000')) {
-    return [...value].reduce((sum, d) => sum + Number(d), 0) % 5 === 0;
-  }
+  if (value.startsWith('356000000') && [...value].reduce((sum, d) => sum + Number(d), 0) % 5 === 0) return true;
   let sum = 0;
   for (let i = 0; i < 14; i++) {
     let digit = Number(value[13 - i]);

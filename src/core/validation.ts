@@ -206,10 +206,11 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   const placeholders: FieldError[] = [];
   const data = clean(input, [], placeholders) as Record<string, unknown>;
 
-  // In draft mode, materialise missing objects so that joi reports their missing leaves one by
-  // one; each round goes one level deeper, so this ends after the schema's depth.
+  // Materialise missing objects so that joi reports each missing leaf by its own path (the form
+  // and the 422 list every field to fill, the draft shows a marker per field); each round goes one
+  // level deeper, so this ends after the schema's depth.
   let result = schema.validate(data, JOI_OPTIONS);
-  for (let round = 0; mode === 'draft' && round < 16; round++) {
+  for (let round = 0; round < 16; round++) {
     const missingObjects = (result.error?.details ?? []).filter(
       (d) => d.type === 'any.required' && describeAt(schema, d.path.map(String))?.type === 'object',
     );

@@ -1,0 +1,134 @@
+/**
+ * Reading a document's data from a request: a JSON body, or a multipart form whose fields are named
+ * with dotted paths ("donneurOrdre.adresse.commune") and/or carry an uploaded JSON file ("donnees").
+ * Any other content type is refused with 415. Limits give 413.
+ */
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
+import { InvalidInputError, UnsupportedMediaTypeError } from '../core/errors.js';
+
+export interface InputLimits {
+  /** Largest JSON body, in bytes. */
+  jsonBytes: number;
+  /** Largest uploaded file, in bytes. */
+  fileBytes: number;
+}
+
+export const DEFAULT_LIMITS: InputLimits = { jsonBytes: 1024 * 1024, fileBytes: 1024 * 1024 };
+
+/** Field names used by the form and the API besides the data. */
+export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees']);
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** {"a.b": "x", "a.c": "y"} → {a: {b: "x", c: "y"}}; a repeated field keeps its last value. */
+export function unflatten(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(fields)) {
+    if (CONTROL_FIELDS.has(name)) continue;
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    const path = name.split('.');
+    if (path.some((segment) => segment === '' || FORBIDDEN_KEYS.has(segment))) {
+      throw new InvalidInputError('Nom de champ invalide.', [{ path: name, type: 'field.name', message: `Le nom de champ « ${name} » n’est pas valide.` }]);
+    }
+    let node = out;
+    path.forEach((segment, i) => {
+      if (i === path.length - 1) {
+        node[segment] = value;
+      } else {
+        if (node[segment] === null || typeof node[segment] !== 'object') node[segment] = {};
+        node = node[segment] as Record<string, unknown>;
+      }
+    });
+  }
+  return out;
+}
+
+/** Deep merge where `over` wins; used to apply form fields over an uploaded JSON file. */
+export function merge(base: unknown, over: unknown): unknown {
+  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
+    return out;
+  }
+  return over === undefined ? base : over;
+}
+
+function parseJsonText(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError('Le fichier de données n’est pas un JSON valide.', [
+      { path, type: 'json.syntax', message: `« ${path} » n’est pas un JSON valide : ${(error as Error).message}` },
+    ]);
+  }
+}
+
+/** The data of a multipart request: the uploaded or pasted JSON, with the named fields over it. */
+export function multipartData(req: Request): unknown {
+  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  let base: unknown = {};
+  const file = files[0];
+  if (file) {
+    const isJson = /json/i.test(file.mimetype) || /\.json$/i.test(file.originalname) || file.mimetype === 'application/octet-stream';
+    if (!isJson) {
+      throw new UnsupportedMediaTypeError('Le fichier envoyé n’est pas un fichier JSON.', [
+        { path: file.fieldname, type: 'file.type', message: `Le fichier « ${file.originalname} » (${file.mimetype}) n’est pas un fichier JSON (.json).` },
+      ]);
+    }
+    base = parseJsonText(file.buffer.toString('utf8').replace(/^\uFEFF/, ''), file.fieldname);
+  } else if (typeof body.donnees === 'string' && body.donnees.trim() !== '') {
+    base = parseJsonText(body.donnees, 'donnees');
+  }
+  return merge(base, unflatten(body));
+}
+
+/**
+ * Parses the body by content type: JSON, multipart, or 415. Leaves the data in `res.locals.data`.
+ */
+export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS): RequestHandler {
+  const json = express.json({ limit: limits.jsonBytes, strict: false, type: () => true });
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: limits.fileBytes, files: 1, fields: 500, fieldSize: 64 * 1024, parts: 502 },
+  }).any();
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    const contentType = req.headers['content-type'];
+    if (!contentType) {
+      next(
+        new UnsupportedMediaTypeError('Type de contenu manquant.', [
+          { path: '', type: 'content-type.missing', message: 'Indiquez le type de contenu : application/json ou multipart/form-data.' },
+        ]),
+      );
+      return;
+    }
+    if (req.is('application/json') || req.is('+json')) {
+      json(req, res, (error?: unknown) => {
+        if (error) return next(error);
+        res.locals.data = req.body;
+        next();
+      });
+      return;
+    }
+    if (req.is('multipart/form-data')) {
+      upload(req, res, (error?: unknown) => {
+        if (error) return next(error);
+        try {
+          res.locals.data = multipartData(req);
+          res.locals.formFields = req.body;
+          next();
+        } catch (e) {
+          next(e);
+        }
+      });
+      return;
+    }
+    next(
+      new UnsupportedMediaTypeError(`Type de contenu non pris en charge : ${contentType}.`, [
+        { path: '', type: 'content-type.unsupported', message: `Le type de contenu « ${contentType} » n’est pas accepté : envoyez application/json ou multipart/form-data.` },
+      ]),
+    );
+  };
+}

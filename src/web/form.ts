@@ -1,0 +1,156 @@
+/**
+ * The web form of a kind, derived from its joi schema: one fieldset per object (a section per
+ * party, the options, the signature...), one input per field with its French label, its help text
+ * and, after a refused submission, its error message. Adding a kind needs no form code.
+ */
+import type Joi from 'joi';
+import type { FieldError } from '../core/errors.js';
+
+interface Description {
+  type?: string;
+  flags?: { label?: string; description?: string; presence?: string; default?: unknown; only?: boolean };
+  keys?: Record<string, Description>;
+  allow?: unknown[];
+  rules?: { name: string; args?: { limit?: number } }[];
+  metas?: Record<string, unknown>[];
+  whens?: unknown[];
+}
+
+export interface FormOption {
+  value: string;
+  label: string;
+  selected: boolean;
+}
+
+export interface FormField {
+  id: string;
+  name: string;
+  label: string;
+  help: string;
+  required: boolean;
+  conditional: boolean;
+  value: string;
+  checked: boolean;
+  error: string;
+  errorId: string;
+  describedBy: string;
+  input: boolean;
+  inputType: string;
+  textarea: boolean;
+  checkbox: boolean;
+  select: boolean;
+  options: FormOption[];
+  min: string;
+  max: string;
+}
+
+export interface FormSection {
+  id: string;
+  legend: string;
+  help: string;
+  error: string;
+  fields: FormField[];
+  sections: FormSection[];
+}
+
+const meta = (desc: Description, key: string): unknown => desc.metas?.find((m) => key in m)?.[key];
+
+function ruleLimit(desc: Description, name: string): string {
+  const limit = desc.rules?.find((r) => r.name === name)?.args?.limit;
+  return typeof limit === 'number' ? String(limit) : '';
+}
+
+function valueAt(values: Record<string, unknown>, path: string[]): unknown {
+  let node: unknown = values;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+function asInputValue(value: unknown, type: string): string {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (type === 'date' && typeof value === 'string') return value.slice(0, 10);
+  return String(value);
+}
+
+const domId = (path: string) => `champ-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+
+function field(path: string[], desc: Description, values: Record<string, unknown>, errors: Map<string, string>, sectionRequired: boolean): FormField {
+  const name = path.join('.');
+  const id = domId(name);
+  const value = valueAt(values, path);
+  const fallback = desc.flags?.default;
+  const error = errors.get(name) ?? '';
+  const help = desc.flags?.description ?? '';
+  const checkbox = desc.type === 'boolean';
+  const select = desc.flags?.only === true && Array.isArray(desc.allow);
+  const textarea = meta(desc, 'widget') === 'textarea';
+  const inputType = desc.type === 'date' ? 'date' : desc.type === 'number' ? 'number' : String(meta(desc, 'inputType') ?? 'text');
+  const current = asInputValue(value ?? (checkbox ? fallback : undefined), inputType);
+  const describedBy = [help ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
+  return {
+    id,
+    name,
+    label: desc.flags?.label ?? name,
+    help,
+    // A field is marked required only when its whole section is: the fields of an optional section
+    // (a delegated signatory) are required only once that section is filled.
+    required: sectionRequired && desc.flags?.presence === 'required',
+    conditional: Boolean(desc.whens),
+    value: current,
+    checked: checkbox && (current === 'true' || current === 'on'),
+    error,
+    errorId: `${id}-erreur`,
+    describedBy,
+    input: !checkbox && !select && !textarea,
+    inputType,
+    textarea,
+    checkbox,
+    select,
+    options: select
+      ? [{ value: '', label: '—', selected: current === '' }, ...(desc.allow ?? []).map((v) => ({ value: String(v), label: String(v), selected: String(v) === current }))]
+      : [],
+    min: ruleLimit(desc, 'min'),
+    max: ruleLimit(desc, 'max'),
+  };
+}
+
+function section(path: string[], desc: Description, values: Record<string, unknown>, errors: Map<string, string>, required: boolean): FormSection {
+  const fields: FormField[] = [];
+  const sections: FormSection[] = [];
+  for (const [key, child] of Object.entries(desc.keys ?? {})) {
+    if (child.type === 'object') sections.push(section([...path, key], child, values, errors, required && child.flags?.presence === 'required'));
+    else fields.push(field([...path, key], child, values, errors, required));
+  }
+  const name = path.join('.');
+  return {
+    id: domId(name || 'racine'),
+    legend: desc.flags?.label ?? name,
+    help: desc.flags?.description ?? '',
+    error: name ? errors.get(name) ?? '' : '',
+    fields,
+    sections,
+  };
+}
+
+export interface FormModel {
+  /** One section for the top-level fields (e.g. the document reference), then one per object. */
+  sections: FormSection[];
+  /** Errors in form order, for the summary at the top of the page. */
+  summary: { href: string; message: string }[];
+}
+
+/** The form of a schema, filled with `values` and the `errors` of a refused submission. */
+export function formModel(schema: Joi.ObjectSchema, values: Record<string, unknown> = {}, errors: FieldError[] = []): FormModel {
+  const byPath = new Map<string, string>();
+  for (const e of errors) byPath.set(e.path, byPath.has(e.path) ? `${byPath.get(e.path)} ${e.message}` : e.message);
+  const root = section([], schema.describe() as Description, values, byPath, true);
+  const general: FormSection = { ...root, id: 'champ-document', legend: 'Document', help: '', sections: [] };
+  return {
+    sections: [...(general.fields.length > 0 ? [general] : []), ...root.sections],
+    summary: errors.map((e) => ({ href: `#${domId(e.path || 'racine')}`, message: e.path ? `${e.path} : ${e.message}` : e.message })),
+  };
+}

@@ -1,0 +1,52 @@
+/** The French web pages: the list of documents and each kind's form (mustache templates in templates/web). */
+import { readFileSync } from 'node:fs';
+import Mustache from 'mustache';
+import type Joi from 'joi';
+import type { FieldError } from '../core/errors.js';
+import type { BaseViewModel, DocumentKind } from '../core/kind.js';
+import { fromRoot } from '../core/paths.js';
+import { formModel } from './form.js';
+
+const read = (name: string) => readFileSync(fromRoot('templates', 'web', name), 'utf8');
+const templates = {
+  layout: read('layout.mustache'),
+  index: read('index.mustache'),
+  form: read('form.mustache'),
+  section: read('section.mustache'),
+  css: read('web.css'),
+};
+
+const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF (à signer)', docx: 'DOCX (Word, modifiable)', html: 'HTML (aperçu)' };
+
+function page(title: string, content: string): string {
+  return Mustache.render(templates.layout, { titre: title, css: templates.css, contenu: content });
+}
+
+export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[]): string {
+  return page('Accueil', Mustache.render(templates.index, { types: kinds }));
+}
+
+export interface FormPageState {
+  values?: Record<string, unknown>;
+  errors?: FieldError[];
+  problem?: { title: string; detail: string };
+  format?: string;
+  mode?: string;
+}
+
+export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: string[], state: FormPageState = {}): string {
+  const form = formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.errors ?? []);
+  const content = Mustache.render(
+    templates.form,
+    {
+      type: { id: kind.id, title: kind.title, description: kind.description },
+      formulaire: form,
+      resume: form.summary,
+      probleme: state.problem,
+      brouillon: state.mode === 'draft',
+      formats: formats.map((id) => ({ id, label: FORMAT_LABELS[id] ?? id, selected: id === (state.format ?? 'pdf') })),
+    },
+    { section: templates.section },
+  );
+  return page(kind.title, content);
+}
