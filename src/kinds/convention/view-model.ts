@@ -180,8 +180,8 @@ export function buildConventionViewModel(input: ConventionInput, context: BuildC
       reconduction: d.reconductionTacite,
       periode: withDe(formatMonths(d.dureeInitialeMois)),
       preavis: formatMonths(d.preavisNonReconductionMois),
-      miseEnDemeure: formatMonths(d.delaiMiseEnDemeureMois),
-      avisMotive: formatDays(d.delaiAvisMotiveJours),
+      miseEnDemeure: withDe(formatMonths(d.delaiMiseEnDemeureMois)),
+      avisMotive: withDe(formatDays(d.delaiAvisMotiveJours)),
     },
     signature: {
       lieu: typography(input.signature.lieu),
