@@ -46,7 +46,7 @@ function pathOf(segments: (string | number)[]): string {
   return segments.map(String).join('.');
 }
 
-/** Removes empty strings (an empty form field means "not filled") and collects placeholder strings. */
+/** Removes empty strings and empty objects (an empty form field means "not filled") and collects placeholder strings. */
 function clean(value: unknown, path: (string | number)[], placeholders: FieldError[]): unknown {
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -70,7 +70,8 @@ function clean(value: unknown, path: (string | number)[], placeholders: FieldErr
       const cleaned = clean(item, [...path, key], placeholders);
       if (cleaned !== undefined) out[key] = cleaned;
     }
-    return out;
+    // An object left with nothing filled (an optional section of a form) is not there at all.
+    return path.length > 0 && Object.keys(out).length === 0 ? undefined : out;
   }
   return value;
 }

@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'puppeteer-core';
+import { launchChromium, defaultChromiumOptions } from '../../src/engines/pdf/browser.js';
+import { Generator } from '../../src/generator.js';
+import { createApp } from '../../src/server/app.js';
+import { docxParagraphs, pdfPages } from '../support/documents.js';
+
+/** Waits for a finished download in `dir` (Chromium writes *.crdownload first). */
+async function downloaded(dir: string, attempts = 100): Promise<string> {
+  for (let i = 0; i < attempts; i++) {
+    const files = readdirSync(dir).filter((f) => !f.endsWith('.crdownload'));
+    if (files.length > 0) return join(dir, files[0]!);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`No download in ${dir}`);
+}
+
+describe('web form, driven in headless Chromium', () => {
+  const generator = new Generator();
+  let server: Server;
+  let base = '';
+  let browser: Browser;
+
+  before(async () => {
+    server = createApp(generator).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium(defaultChromiumOptions().executablePath);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    await generator.close();
+  });
+
+  async function pageDownloadingTo(): Promise<{ page: Page; dir: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'telechargements-'));
+    const page = await browser.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    return { page, dir };
+  }
+
+  it('fills the example, submits, and downloads a signature-ready PDF', async () => {
+    const { page, dir } = await pageDownloadingTo();
+    await page.goto(`${base}/formulaires/convention?exemple=1`);
+    await page.select('#champ-format', 'pdf');
+    await page.click('button[type=submit]');
+    const file = await downloaded(dir);
+    expect(file).to.match(/convention-partenariat-communaute-de-communes-somme-santerre-2026-12-01\.pdf$/);
+    const pdf = readFileSync(file);
+    expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect((await pdfPages(pdf)).join(' ')).to.contain('Article I – Objet de la convention');
+    await page.close();
+  });
+
+  it('shows each error beside its field and keeps what was typed', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/formulaires/convention`);
+    await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
+    await page.type('#champ-donneurOrdre-siret', '123');
+    const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    expect(response?.status()).to.equal(400);
+    const text = (selector: string) => page.$eval(selector, (el) => el.textContent?.trim());
+    expect(await text('#resume-erreurs h2')).to.equal('Données invalides');
+    expect(await text('#champ-donneurOrdre-siret-erreur')).to.equal(
+      '« SIRET » n’est pas un numéro SIRET valide : 14 chiffres dont le dernier est une clé de contrôle.',
+    );
+    expect(await text('#champ-donneurOrdre-representant-nom-erreur')).to.equal('« Nom » est obligatoire.');
+    expect(await page.$eval('#champ-donneurOrdre-nom', (el) => (el as HTMLInputElement).value)).to.equal('Ville de Péronne');
+    expect(await page.$eval('#champ-donneurOrdre-siret', (el) => el.getAttribute('aria-invalid'))).to.equal('true');
+    await page.close();
+  });
+
+  it('lists missing fields (422) until the form is complete', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/formulaires/convention`);
+    await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
+    const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    expect(response?.status()).to.equal(422);
+    const summary = await page.$$eval('#resume-erreurs li', (items) => items.map((li) => li.textContent));
+    expect(summary).to.include('signature.lieu : « Lieu de signature » est obligatoire.');
+    await page.close();
+  });
+
+  it('produces a DOCX draft from a partly filled form', async () => {
+    const { page, dir } = await pageDownloadingTo();
+    await page.goto(`${base}/formulaires/convention`);
+    await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
+    await page.click('input[name=mode][value=draft]');
+    await page.select('#champ-format', 'docx');
+    await page.click('button[type=submit]');
+    const file = await downloaded(dir);
+    expect(file).to.match(/projet-convention-partenariat-ville-de-peronne-date-a-completer\.docx$/);
+    const text = docxParagraphs(readFileSync(file)).join('\n');
+    expect(text).to.contain('Ville de Péronne');
+    expect(text).to.contain('[à compléter : structurePorteuse.nom]');
+    await page.close();
+  });
+});
