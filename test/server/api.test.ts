@@ -8,10 +8,11 @@ import { createApp } from '../../src/server/app.js';
 import { docxParagraphs, fixture, withValue } from '../support/documents.js';
 
 /** supertest collects binary bodies as Buffers with this parser. */
-function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, done: (err: Error | null, body: Buffer) => void): void {
+function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
   const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
