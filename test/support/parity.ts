@@ -1,0 +1,43 @@
+/** Word-for-word comparison of a DOCX and the PDF made from it (body text only). */
+import PizZip from 'pizzip';
+import { readHeaderFooter } from '../../src/engines/html/header-footer.js';
+import { docxParagraphs, pdfPages, words } from './documents.js';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function decodeHtml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+/** A line of the page header or footer: their text with page-number fields as numbers. */
+function marginLine(docx: Buffer): RegExp[] {
+  const { header, footer } = readHeaderFooter(new PizZip(docx));
+  return [header, footer]
+    .flatMap((html) => html.split('<br>'))
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const parts = line.split(/<span class="(?:pageNumber|totalPages)"><\/span>/).map((p) => escapeRegExp(decodeHtml(p).replace(/[\u00A0\u202F]/g, ' ')));
+      return new RegExp(`^${parts.join('\\d+')}$`);
+    });
+}
+
+// List bullets are drawn by Word's numbering and by CSS: they are not words of the text.
+const notBullet = (w: string) => w !== '–';
+
+export async function bodyWords(docx: Buffer, pdf: Buffer, draftMark = 'PROJET'): Promise<{ docxWords: string[]; pdfWords: string[]; pages: string[] }> {
+  const margins = marginLine(docx);
+  const pages = await pdfPages(pdf);
+  const body = pages.map((page) =>
+    page
+      .split('\n')
+      .map((line) => line.replace(/[\u00A0\u202F]/g, ' ').trim())
+      .filter((line) => line !== draftMark && !margins.some((m) => m.test(line)))
+      .join('\n'),
+  );
+  return {
+    docxWords: words(docxParagraphs(docx).join('\n')).filter(notBullet),
+    // A compound word broken after its hyphen at the end of a line ("Haute-" / "Somme") is one word.
+    pdfWords: words(body.join('\n').replace(/-\n/g, '-')).filter(notBullet),
+    pages,
+  };
+}
