@@ -58,3 +58,33 @@ describe('command line', () => {
     expect(result.stderr).to.contain('Types disponibles : convention');
   });
 });
+
+describe('command line: sizing', () => {
+  async function size(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(tsx, [fromRoot('src', 'sizing', 'cli.ts'), ...args], { cwd: fromRoot() });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it('prints the hours, levers and calculation of each lot in French', async () => {
+    const result = await size(['fixtures/dimensionnement.json']);
+    expect(result.code).to.equal(0);
+    const out = result.stdout.replace(/[\u00A0\u202F]/g, ' ');
+    expect(out).to.contain('Lot 1 – Gros œuvre – maçonnerie (Gros œuvre, maçonnerie)');
+    expect(out).to.contain('  1 540 heures d’insertion (1 541,67 avant arrondi, 0,83 h par millier d’euros HT)');
+    expect(out).to.contain('  Pas de clause en heures : Montant (28 000,00 € HT) inférieur au seuil de 40 000,00 € HT');
+    expect(out).to.contain('Total : 2 650 heures pour 3 708 000,00 € HT (4 lot(s) avec clause, 1 sans)');
+  });
+
+  it('prints JSON with --json and refuses bad data with exit code 2', async () => {
+    const json = await size(['fixtures/dimensionnement.json', '--json']);
+    expect(JSON.parse(json.stdout).total.heures).to.equal(2650);
+    const bad = await size(['fixtures/convention.json']);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain('  - nature : « Nature du marché » est obligatoire.');
+  });
+});

@@ -141,8 +141,19 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
       return `${field} doit contenir au moins ${ctx.limit} élément(s).`;
     case 'array.max':
       return `${field} ne peut pas contenir plus de ${ctx.limit} éléments.`;
+    case 'object.missing': {
+      const peers = (ctx.peers as unknown[] | undefined)?.map(String).join(', ');
+      return `${field} : indiquez au moins l’un des champs suivants : ${peers}.`;
+    }
+    case 'array.unique':
+      return `${field} contient un doublon${ctx.path ? ` : même « ${String(ctx.path)} » qu’un élément précédent` : ''}.`;
+    case 'alternatives.types':
+    case 'alternatives.match':
+      return `${field} n’a pas un type accepté (texte ou nombre attendu).`;
     case 'object.unknown':
       return `Le champ « ${String(ctx.key)} » n’est pas attendu ici.`;
+    case 'cpv.division':
+      return `${field} : la division ${String(ctx.division)} n’existe pas dans la nomenclature CPV.`;
     case 'siret.invalid':
       return `${field} n’est pas un numéro SIRET valide : 14 chiffres dont le dernier est une clé de contrôle.`;
     default:

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import express, { type Request, type Response } from 'express';
-import { NotFoundError, ServiceError } from '../core/errors.js';
+import { InvalidInputError, NotFoundError, ServiceError } from '../core/errors.js';
 import { getKind, listKinds } from '../core/registry.js';
 import { MODES } from '../core/validation.js';
 import { FORMAT_IDS } from '../formats.js';
 import type { GeneratedDocument, Generator } from '../generator.js';
+import { catalogue, dimensionner } from '../sizing/index.js';
 import { formPage, indexPage } from '../web/pages.js';
 import { DEFAULT_LIMITS, readDocumentInput, type InputLimits } from './input.js';
 import { jsonSchemaOf } from './json-schema.js';
@@ -78,6 +79,19 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
       mode: queryString(req, 'mode') ?? (typeof fields.mode === 'string' ? fields.mode : undefined),
     });
     sendDocument(res, doc, doc.contentType.startsWith('text/html') ? 'inline' : 'attachment');
+  });
+
+  // Insertion-goal sizing.
+  app.get('/api/v1/insertion-goals/catalog', (req, res) => {
+    const date = queryString(req, 'date');
+    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))) {
+      throw new InvalidInputError('Date invalide.', [{ path: 'date', type: 'date.format', message: '« date » doit être une date au format AAAA-MM-JJ.' }]);
+    }
+    res.json(catalogue(date ? new Date(date) : new Date()));
+  });
+
+  app.post('/api/v1/insertion-goals', readDocumentInput(options.limits ?? DEFAULT_LIMITS), (_req, res) => {
+    res.json(dimensionner(res.locals.data));
   });
 
   // Web pages.

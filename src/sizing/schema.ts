@@ -1,0 +1,92 @@
+/**
+ * Input of the sizing rules (French field names). Families are checked against the catalogue in
+ * force, so an unknown family is refused with the list of valid ones.
+ */
+import Joi from 'joi';
+import { BUYER_TYPES, NATURES, type BuyerType, type Nature, type Reference } from './reference.js';
+
+export interface LotInput {
+  numero: string;
+  intitule: string;
+  famille?: string;
+  cpv?: string;
+  montantHT: number;
+  dureeMois: number;
+  formeMarche: 'ordinaire' | 'accord-cadre';
+  gestionUrbaineProximite?: boolean;
+  parametres?: { partMainOeuvre?: number; tauxInsertion?: number; coutHoraire?: number };
+}
+
+export interface TerritoryInput {
+  communesInsee: string[];
+  departements: string[];
+  qpv: boolean;
+  anru: boolean;
+  gestionUrbaineProximite: boolean;
+  profil: string;
+  structure?: { communesInsee: string[]; departements: string[] };
+}
+
+export interface SizingInput {
+  nature: Nature;
+  dateReference?: Date;
+  dateLancement?: Date;
+  typeAcheteur: BuyerType;
+  defenseOuSecurite: boolean;
+  lots: LotInput[];
+  territoire: TerritoryInput;
+}
+
+const insee = Joi.string().pattern(/^(?:\d{5}|2[AB]\d{3})$/, 'un code INSEE de commune à cinq caractères, par exemple 80620');
+const departement = Joi.string().pattern(/^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$/, 'un numéro de département, par exemple 80, 2A ou 974');
+
+export function sizingSchema(ref: Reference): Joi.ObjectSchema {
+  const familyIds = ref.familles.map((f) => f.id);
+  const profiles = ref.parametres.profilsTerritoire.map((p) => p.id);
+  const divisions = new Set(ref.cpv.divisions);
+  const lot = Joi.object({
+    numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
+    intitule: Joi.string().trim().max(300).label('Intitulé du lot').required(),
+    famille: Joi.string().valid(...familyIds).label('Famille de marché'),
+    cpv: Joi.string()
+      .trim()
+      .pattern(/^\d{8}(?:-\d)?$/, 'un code CPV à huit chiffres, par exemple 45210000-2')
+      .custom((value: string, helpers) => (divisions.has(value.slice(0, 2)) ? value : helpers.error('cpv.division', { division: value.slice(0, 2) })))
+      .label('Code CPV'),
+    montantHT: Joi.number().greater(0).max(10_000_000_000).label('Montant HT (€)').required(),
+    dureeMois: Joi.number().greater(0).max(240).label('Durée (mois)').required(),
+    formeMarche: Joi.string().valid('ordinaire', 'accord-cadre').label('Forme du marché').default('ordinaire'),
+    gestionUrbaineProximite: Joi.boolean().label('Marché de gestion urbaine de proximité'),
+    parametres: Joi.object({
+      partMainOeuvre: Joi.number().greater(0).max(1).label('Part de main-d’œuvre (0 à 1)'),
+      tauxInsertion: Joi.number().min(0).max(0.5).label('Taux d’insertion (0 à 0,5)'),
+      coutHoraire: Joi.number().min(10).max(200).label('Coût horaire chargé (€/h)'),
+    }).label('Paramètres propres au lot'),
+  })
+    .or('famille', 'cpv')
+    .label('Lot');
+
+  const zone = {
+    communesInsee: Joi.array().items(insee.label('Code INSEE')).max(500).default([]).label('Communes (codes INSEE)'),
+    departements: Joi.array().items(departement.label('Département')).max(110).default([]).label('Départements'),
+  };
+
+  return Joi.object({
+    nature: Joi.string().valid(...NATURES).label('Nature du marché').required(),
+    dateReference: Joi.date().iso().label('Date de référence des valeurs'),
+    dateLancement: Joi.date().iso().label('Date de lancement de la consultation'),
+    typeAcheteur: Joi.string().valid(...BUYER_TYPES).label('Type d’acheteur').default('collectivite'),
+    defenseOuSecurite: Joi.boolean().label('Marché de défense ou de sécurité').default(false),
+    lots: Joi.array().items(lot).min(1).max(200).unique('numero').label('Lots').required(),
+    territoire: Joi.object({
+      ...zone,
+      qpv: Joi.boolean().label('Exécuté dans ou pour un quartier prioritaire (QPV)').default(false),
+      anru: Joi.boolean().label('Opération ANRU / NPNRU').default(false),
+      gestionUrbaineProximite: Joi.boolean().label('Gestion urbaine de proximité').default(false),
+      profil: Joi.string().valid(...profiles).label('Profil du territoire').default('standard'),
+      structure: Joi.object(zone).label('Territoire de la structure porteuse'),
+    })
+      .label('Territoire')
+      .default(),
+  }).label('Dimensionnement');
+}
