@@ -6,7 +6,7 @@
 import { InvalidInputError, IncompleteDocumentError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
 import { sizeMarket, type SizingResult } from './compute.js';
-import { loadReference, valueAt, type Reference } from './reference.js';
+import { loadReference, valueAt, type Reference, type Source } from './reference.js';
 import { sizingSchema, type SizingInput } from './schema.js';
 
 let cached: Reference | undefined;
@@ -36,7 +36,8 @@ export function dimensionner(input: unknown, options: { ref?: Reference; today?:
 /** The families and their values in force on `date`, with their sources: GET /api/v1/insertion-goals/catalog. */
 export function catalogue(date = new Date(), ref = reference()) {
   const day = date.toISOString().slice(0, 10);
-  const withSource = (v: { source?: string } | undefined) => (v?.source ? { ...v, sourceDetail: ref.sources[v.source] } : v);
+  const withSource = <T extends { source?: string }>(v: T | undefined): (T & { sourceDetail?: Source }) | undefined =>
+    v?.source ? { ...v, sourceDetail: ref.sources[v.source] } : v;
   const p = ref.parametres;
   return {
     referentiel: { version: ref.version, dateReference: day },
@@ -64,7 +65,7 @@ export function catalogue(date = new Date(), ref = reference()) {
       profilsTerritoire: p.profilsTerritoire,
       plausibilite: p.plausibilite,
       penalite: { parHeure: withSource(valueAt(p.penalite.parHeure, day)), regles: p.penalite.regles },
-      seuilsEuropeens: p.seuilsEuropeens.filter((s) => s.depuis <= day && day <= s.jusqua).map(withSource),
+      seuilsEuropeens: p.seuilsEuropeens.filter((s) => s.depuis <= day && day <= s.jusqua).map((s) => ({ ...s, sourceDetail: ref.sources[s.source] })),
     },
     cpv: { correspondances: ref.cpv.correspondances, parDefaut: ref.cpv.parDefaut },
   };
