@@ -12,6 +12,8 @@
  *   ! text          small note         | a | b |  table row of signature cells; inside a cell,
  *                                                 " // " separates paragraphs and a paragraph
  *                                                 starting with "~" is a signature zone
+ *   +| a | b |      row of a bordered data table; its first row is the header row
+ *   ---             page break
  *   @header text    page header        @footer text, where {PAGE} and {NUMPAGES} are page fields
  *   other lines     body paragraph; **bold** spans are bold.
  */
@@ -88,18 +90,46 @@ function signatureTable(rows: string[][]): string {
   return `<w:tbl><w:tblPr><w:tblStyle w:val="SignatureTable"/><w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>${grid}</w:tblGrid>${body}</w:tbl>`;
 }
 
+function dataTable(rows: string[][]): string {
+  const columns = rows[0]?.length ?? 1;
+  const width = Math.floor(9638 / columns);
+  const grid = Array.from({ length: columns }, () => `<w:gridCol w:w="${width}"/>`).join('');
+  const body = rows
+    .map((cells, r) => {
+      const trPr = r === 0 ? '<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' : '<w:trPr><w:cantSplit/></w:trPr>';
+      return `<w:tr>${trPr}${cells
+        .map((cell) => {
+          const paras = cell
+            .split(' // ')
+            .map((p) => paragraph(r === 0 ? 'TableHeading' : 'TableText', p.trim()))
+            .join('');
+          return `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/></w:tcPr>${paras}</w:tc>`;
+        })
+        .join('')}</w:tr>`;
+    })
+    .join('');
+  return `<w:tbl><w:tblPr><w:tblStyle w:val="DataTable"/><w:tblW w:w="5000" w:type="pct"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>${grid}</w:tblGrid>${body}</w:tbl>`;
+}
+
 function build(markup: string): { body: string; header: string; footer: string } {
   let header = '';
   let footer = '';
   const out: string[] = [];
   let table: string[][] = [];
+  let grid: string[][] = [];
   const flushTable = () => {
     if (table.length > 0) out.push(signatureTable(table));
+    if (grid.length > 0) out.push(dataTable(grid));
     table = [];
+    grid = [];
   };
   for (const raw of markup.split(/\r?\n/)) {
     const line = raw.trimEnd();
     if (line.trim() === '') continue;
+    if (line.startsWith('+|')) {
+      grid.push(line.slice(1).split('|').slice(1, -1).map((c) => c.trim()));
+      continue;
+    }
     if (line.startsWith('|')) {
       table.push(line.split('|').slice(1, -1).map((c) => c.trim()));
       continue;
@@ -114,6 +144,7 @@ function build(markup: string): { body: string; header: string; footer: string }
     else if (line.startsWith('- ')) out.push(paragraph('ListBullet', line.slice(2)));
     else if (line.startsWith('> ')) out.push(paragraph('Centered', line.slice(2)));
     else if (line.startsWith('! ')) out.push(paragraph('Note', line.slice(2)));
+    else if (line === '---') out.push('<w:p><w:r><w:br w:type="page"/></w:r></w:p>');
     else out.push(paragraph(null, line));
   }
   flushTable();
@@ -140,6 +171,9 @@ const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:styleId="SignatureBlock"><w:name w:val="Signature Block"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:after="40"/><w:jc w:val="left"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="SignatureZone"><w:name w:val="Signature Zone"/><w:basedOn w:val="SignatureBlock"/><w:qFormat/><w:pPr><w:spacing w:before="60" w:after="1300"/></w:pPr><w:rPr><w:i/><w:color w:val="7F7F7F"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>
 <w:style w:type="table" w:styleId="SignatureTable"><w:name w:val="Signature Table"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="113" w:type="dxa"/><w:bottom w:w="57" w:type="dxa"/><w:right w:w="113" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+<w:style w:type="table" w:styleId="DataTable"><w:name w:val="Data Table"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:left w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:right w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="8496B0"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="8496B0"/></w:tblBorders><w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/><w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="0"/><w:jc w:val="left"/></w:pPr><w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="TableHeading"><w:name w:val="Table Heading"/><w:basedOn w:val="TableText"/><w:qFormat/><w:pPr><w:keepNext/></w:pPr><w:rPr><w:b/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:pPr><w:tabs><w:tab w:val="center" w:pos="4819"/><w:tab w:val="right" w:pos="9638"/></w:tabs><w:spacing w:after="0"/><w:jc w:val="right"/></w:pPr><w:rPr><w:color w:val="595959"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:pPr><w:tabs><w:tab w:val="center" w:pos="4819"/><w:tab w:val="right" w:pos="9638"/></w:tabs><w:spacing w:after="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:color w:val="595959"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>
 </w:styles>`;

@@ -1,6 +1,7 @@
 /**
  * Output formats ("recipes"), each built on the previous stage of one pipeline:
- *   view model → DOCX (docxtemplater) → semantic HTML (mammoth + layout) → PDF (Chromium + pdf-lib).
+ *   view model → DOCX (docxtemplater) → semantic HTML (mammoth + layout) → PDF (Chromium + pdf-lib),
+ *   and from the same HTML, Markdown (turndown) and plain text (html-to-text).
  * Every format derives from the filled DOCX, so the formats cannot disagree on the wording.
  */
 import type { BaseViewModel, DocumentKind } from './core/kind.js';
@@ -8,6 +9,7 @@ import { DOCX_CONTENT_TYPE, renderDocx } from './engines/docx/index.js';
 import { docxToHtml, HTML_CONTENT_TYPE, renderPage, type HtmlDocument } from './engines/html/index.js';
 import { PDF_CONTENT_TYPE, renderPdf } from './engines/pdf/index.js';
 import type { ChromiumPool } from './engines/pdf/browser.js';
+import { MARKDOWN_CONTENT_TYPE, TEXT_CONTENT_TYPE, toMarkdown, toText } from './engines/text/index.js';
 
 export interface RenderStages {
   kind: DocumentKind<unknown, BaseViewModel>;
@@ -43,6 +45,18 @@ export const FORMATS: Record<string, OutputFormat> = {
     contentType: PDF_CONTENT_TYPE,
     extension: 'pdf',
     render: async (s) => renderPdf(s.pool, await s.html(), s.viewModel, s.now),
+  },
+  md: {
+    id: 'md',
+    contentType: MARKDOWN_CONTENT_TYPE,
+    extension: 'md',
+    render: async (s) => Buffer.from(toMarkdown(await s.html(), s.viewModel), 'utf8'),
+  },
+  txt: {
+    id: 'txt',
+    contentType: TEXT_CONTENT_TYPE,
+    extension: 'txt',
+    render: async (s) => Buffer.from(toText(await s.html(), s.viewModel), 'utf8'),
   },
 };
 

@@ -22,7 +22,10 @@ export interface ValidationResult<T> {
 }
 
 /** Error types meaning "this value is not there yet" rather than "this value is wrong". */
-const INCOMPLETE_TYPES = new Set(['any.required', 'any.placeholder', 'array.min', 'array.includesRequiredUnknowns']);
+const INCOMPLETE_TYPES = new Set(['any.required', 'any.placeholder', 'array.min', 'array.includesRequiredUnknowns', 'object.missing']);
+
+/** Incomplete values that have a place of their own, where a draft shows a marker. */
+const MARKED_TYPES = new Set(['any.required', 'any.placeholder']);
 
 /** Texts left over from the model or typed as "to be completed": never acceptable in a final document. */
 const PLACEHOLDER_PATTERNS: RegExp[] = [
@@ -145,6 +148,10 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
       const peers = (ctx.peers as unknown[] | undefined)?.map(String).join(', ');
       return `${field} : indiquez au moins l’un des champs suivants : ${peers}.`;
     }
+    case 'object.xor': {
+      const peers = (ctx.peers as unknown[] | undefined)?.map(String).join(', ');
+      return `${field} : indiquez un seul des champs suivants, pas plusieurs : ${peers}.`;
+    }
     case 'array.unique':
       return `${field} contient un doublon${ctx.path ? ` : même « ${String(ctx.path)} » qu’un élément précédent` : ''}.`;
     case 'alternatives.types':
@@ -154,6 +161,8 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
       return `Le champ « ${String(ctx.key)} » n’est pas attendu ici.`;
     case 'cpv.division':
       return `${field} : la division ${String(ctx.division)} n’existe pas dans la nomenclature CPV.`;
+    case 'ponderation.somme':
+      return `${field} : les pondérations des sous-critères totalisent ${String(ctx.total)} % au lieu de 100 %.`;
     case 'siret.invalid':
       return `${field} n’est pas un numéro SIRET valide : 14 chiffres dont le dernier est une clé de contrôle.`;
     default:
@@ -218,16 +227,17 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   const placeholders: FieldError[] = [];
   const data = clean(input, [], placeholders) as Record<string, unknown>;
 
-  // Materialise missing objects so that joi reports each missing leaf by its own path (the form
+  // Materialise missing objects (and lists) so that joi reports each missing leaf by its own path (the form
   // and the 422 list every field to fill, the draft shows a marker per field); each round goes one
   // level deeper, so this ends after the schema's depth.
   let result = schema.validate(data, JOI_OPTIONS);
   for (let round = 0; round < 16; round++) {
-    const missingObjects = (result.error?.details ?? []).filter(
-      (d) => d.type === 'any.required' && describeAt(schema, d.path.map(String))?.type === 'object',
-    );
-    if (missingObjects.length === 0) break;
-    for (const d of missingObjects) setAt(data, d.path, {});
+    const missingContainers = (result.error?.details ?? [])
+      .filter((d) => d.type === 'any.required')
+      .map((d) => ({ path: d.path, type: describeAt(schema, d.path.map(String))?.type }))
+      .filter((d) => d.type === 'object' || d.type === 'array');
+    if (missingContainers.length === 0) break;
+    for (const d of missingContainers) setAt(data, d.path, d.type === 'array' ? [] : {});
     result = schema.validate(data, JOI_OPTIONS);
   }
 
@@ -257,9 +267,8 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   }
 
   const value = result.value as Record<string, unknown>;
-  const missing = incomplete.filter((e) => e.type !== 'array.min' && e.type !== 'array.includesRequiredUnknowns');
-  for (const error of missing) setAt(value, error.path.split('.'), marker(error.path));
-  return { value: value as T, missing: missing.sort(byPath) };
+  for (const error of incomplete.filter((e) => MARKED_TYPES.has(e.type))) setAt(value, error.path.split('.'), marker(error.path));
+  return { value: value as T, missing: incomplete.sort(byPath) };
 }
 
 function plural(n: number, singular: string, pluralText: string): string {

@@ -1,2 +1,3 @@
 /** Registers every document kind: one import per kind folder. */
 import './convention/index.js';
+import './clause-dce/index.js';

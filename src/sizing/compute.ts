@@ -15,8 +15,12 @@ export interface TraceStep {
   etape: string;
   calcul?: string;
   valeur: string;
+  /** Where the value comes from, in full: the reason given in the data, then the cited source. */
   source?: string;
   statut?: Status;
+  /** The short reason given in the data, and the id of the cited source (sources.json), when any. */
+  note?: string;
+  sourceId?: string;
 }
 
 export interface Lever {
@@ -76,9 +80,14 @@ function sourceText(ref: Reference, id: string | undefined): string | undefined 
   return s ? (s.url ? `${s.libelle} (${s.url})` : s.libelle) : id;
 }
 
-function describeValue(ref: Reference, v: DatedValue): { source?: string; statut: Status } {
+function describeValue(ref: Reference, v: DatedValue): { source?: string; statut: Status; note?: string; sourceId?: string } {
   const parts = [v.note, sourceText(ref, v.source)].filter(Boolean);
-  return { source: parts.length > 0 ? parts.join(' — ') : undefined, statut: v.statut };
+  return {
+    source: parts.length > 0 ? parts.join(' — ') : undefined,
+    statut: v.statut,
+    ...(v.note ? { note: v.note } : {}),
+    ...(v.source ? { sourceId: v.source } : {}),
+  };
 }
 
 function required<T>(values: DatedValue<T>[], date: string, what: string): DatedValue<T> {

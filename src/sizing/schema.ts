@@ -40,13 +40,11 @@ export interface SizingInput {
 const insee = Joi.string().pattern(/^(?:\d{5}|2[AB]\d{3})$/, 'un code INSEE de commune à cinq caractères, par exemple 80620');
 const departement = Joi.string().pattern(/^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$/, 'un numéro de département, par exemple 80, 2A ou 974');
 
-export function sizingSchema(ref: Reference): Joi.ObjectSchema {
+/** The fields that describe a lot for the sizing rules (shared with the documents that size lots). */
+export function lotSizingKeys(ref: Reference) {
   const familyIds = ref.familles.map((f) => f.id);
-  const profiles = ref.parametres.profilsTerritoire.map((p) => p.id);
   const divisions = new Set(ref.cpv.divisions);
-  const lot = Joi.object({
-    numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
-    intitule: Joi.string().trim().max(300).label('Intitulé du lot').required(),
+  return {
     famille: Joi.string().valid(...familyIds).label('Famille de marché'),
     cpv: Joi.string()
       .trim()
@@ -62,31 +60,51 @@ export function sizingSchema(ref: Reference): Joi.ObjectSchema {
       tauxInsertion: Joi.number().min(0).max(0.5).label('Taux d’insertion (0 à 0,5)'),
       coutHoraire: Joi.number().min(10).max(200).label('Coût horaire chargé (€/h)'),
     }).label('Paramètres propres au lot'),
-  })
-    .or('famille', 'cpv')
-    .label('Lot');
+  };
+}
 
+/** Where the market is executed and the facilitator's own territory. */
+export function territorySchema(ref: Reference) {
+  const profiles = ref.parametres.profilsTerritoire.map((p) => p.id);
   const zone = {
     communesInsee: Joi.array().items(insee.label('Code INSEE')).max(500).default([]).label('Communes (codes INSEE)'),
     departements: Joi.array().items(departement.label('Département')).max(110).default([]).label('Départements'),
   };
-
   return Joi.object({
-    nature: Joi.string().valid(...NATURES).label('Nature du marché').required(),
+    ...zone,
+    qpv: Joi.boolean().label('Exécuté dans ou pour un quartier prioritaire (QPV)').default(false),
+    anru: Joi.boolean().label('Opération ANRU / NPNRU').default(false),
+    gestionUrbaineProximite: Joi.boolean().label('Gestion urbaine de proximité').default(false),
+    profil: Joi.string().valid(...profiles).label('Profil du territoire').default('standard'),
+    structure: Joi.object(zone).label('Territoire de la structure porteuse'),
+  })
+    .label('Territoire')
+    .default();
+}
+
+/** Market-level context of the sizing: launch date (EU-threshold obligation), buyer type, defence. */
+export function marketSizingKeys() {
+  return {
     dateReference: Joi.date().iso().label('Date de référence des valeurs'),
     dateLancement: Joi.date().iso().label('Date de lancement de la consultation'),
     typeAcheteur: Joi.string().valid(...BUYER_TYPES).label('Type d’acheteur').default('collectivite'),
     defenseOuSecurite: Joi.boolean().label('Marché de défense ou de sécurité').default(false),
+  };
+}
+
+export function sizingSchema(ref: Reference): Joi.ObjectSchema {
+  const lot = Joi.object({
+    numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
+    intitule: Joi.string().trim().max(300).label('Intitulé du lot').required(),
+    ...lotSizingKeys(ref),
+  })
+    .or('famille', 'cpv')
+    .label('Lot');
+
+  return Joi.object({
+    nature: Joi.string().valid(...NATURES).label('Nature du marché').required(),
+    ...marketSizingKeys(),
     lots: Joi.array().items(lot).min(1).max(200).unique('numero').label('Lots').required(),
-    territoire: Joi.object({
-      ...zone,
-      qpv: Joi.boolean().label('Exécuté dans ou pour un quartier prioritaire (QPV)').default(false),
-      anru: Joi.boolean().label('Opération ANRU / NPNRU').default(false),
-      gestionUrbaineProximite: Joi.boolean().label('Gestion urbaine de proximité').default(false),
-      profil: Joi.string().valid(...profiles).label('Profil du territoire').default('standard'),
-      structure: Joi.object(zone).label('Territoire de la structure porteuse'),
-    })
-      .label('Territoire')
-      .default(),
+    territoire: territorySchema(ref),
   }).label('Dimensionnement');
 }

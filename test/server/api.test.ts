@@ -28,14 +28,14 @@ describe('HTTP API', () => {
 
   it('answers the health check', async () => {
     const res = await request(app).get('/health').expect(200);
-    expect(res.body).to.deep.include({ status: 'ok', kinds: ['convention'] });
+    expect(res.body).to.deep.include({ status: 'ok', kinds: ['convention', 'clause-dce'] });
   });
 
   it('lists the kinds with the JSON Schema of their input', async () => {
     const res = await request(app).get('/api/v1/kinds').expect(200);
     const convention = res.body.find((k: { id: string }) => k.id === 'convention');
     expect(convention).to.include({ title: 'Convention de partenariat', endpoint: '/api/v1/documents/convention' });
-    expect(convention.formats).to.deep.equal(['docx', 'html', 'pdf']);
+    expect(convention.formats).to.deep.equal(['docx', 'html', 'pdf', 'md', 'txt']);
     expect(convention.modes).to.deep.equal(['final', 'draft']);
     const schema = convention.schema;
     expect(schema.required).to.deep.equal(['donneurOrdre', 'structurePorteuse', 'signature']);
@@ -137,7 +137,7 @@ describe('HTTP API', () => {
   it('refuses unknown format and mode values, naming the valid ones', async () => {
     const res = await request(app).post('/api/v1/documents/convention?format=odt&mode=brouillon').send(data).expect(400);
     expect(res.body.errors).to.deep.equal([
-      { path: 'format', type: 'any.only', message: 'Format inconnu « odt ». Formats disponibles : docx, html, pdf.' },
+      { path: 'format', type: 'any.only', message: 'Format inconnu « odt ». Formats disponibles : docx, html, pdf, md, txt.' },
       { path: 'mode', type: 'any.only', message: 'Mode inconnu « brouillon ». Modes disponibles : final (document à signer), draft (projet).' },
     ]);
   });
@@ -192,7 +192,7 @@ describe('HTTP API', () => {
   it('answers 404 with problem+json for an unknown kind or route', async () => {
     const res = await request(app).post('/api/v1/documents/bail').send(data).expect(404);
     expect(res.headers['content-type']).to.equal(PROBLEM);
-    expect(res.body.errors).to.deep.equal([{ path: 'kind', type: 'any.only', message: 'Types de document disponibles : convention.' }]);
+    expect(res.body.errors).to.deep.equal([{ path: 'kind', type: 'any.only', message: 'Types de document disponibles : convention, clause-dce.' }]);
     await request(app).get('/nulle-part').expect(404);
   });
 

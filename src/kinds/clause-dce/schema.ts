@@ -1,0 +1,156 @@
+/**
+ * Input of the DCE clause: the buyer, the market and its lots, the facilitator's contact, the lever
+ * chosen per lot, and per lot either the hours decided or the data the sizing rules need.
+ */
+import Joi from 'joi';
+import { CIVILITES, count, email, flag, phone, text } from '../../core/fields.js';
+import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
+import { reference } from '../../sizing/index.js';
+import { lotSizingKeys, marketSizingKeys, territorySchema, type TerritoryInput } from '../../sizing/schema.js';
+
+export const LEVIERS = [
+  'condition-execution',
+  'critere-attribution',
+  'marche-insertion',
+  'lot-reserve-siae',
+  'lot-reserve-ea-esat',
+  'lot-reserve-siae-ea',
+  'aucun',
+] as const;
+export type Levier = (typeof LEVIERS)[number];
+
+/** Levers under which the lot carries a number of insertion hours. */
+export const HOUR_LEVERS: readonly Levier[] = ['condition-execution', 'critere-attribution', 'marche-insertion'];
+
+export const PROCEDURES = {
+  'appel-offres-ouvert': 'appel d’offres ouvert',
+  'appel-offres-restreint': 'appel d’offres restreint',
+  'procedure-adaptee': 'procédure adaptée',
+  'procedure-avec-negociation': 'procédure avec négociation',
+  'dialogue-competitif': 'dialogue compétitif',
+  'marche-sans-publicite': 'marché sans publicité ni mise en concurrence préalables',
+} as const;
+export type Procedure = keyof typeof PROCEDURES;
+
+const ref = reference();
+
+const subCriterion = Joi.object({
+  libelle: text('Sous-critère', 300).required(),
+  ponderation: Joi.number().greater(0).max(100).label('Pondération du sous-critère (%)').required(),
+}).label('Sous-critère');
+
+const criterion = Joi.object({
+  numero: text('Numéro du critère dans le règlement', 10),
+  ponderation: Joi.number().greater(0).max(60).label('Pondération du critère (% de la note)').required(),
+  sousCriteres: Joi.array().items(subCriterion).max(6).label('Sous-critères').description('Par défaut : heures au-delà du minimum, qualité des parcours, diversité des modalités.'),
+})
+  .custom((value: { sousCriteres?: { ponderation: number }[] }, helpers) => {
+    const total = value.sousCriteres?.reduce((s, c) => s + c.ponderation, 0);
+    return total === undefined || value.sousCriteres!.length === 0 || Math.abs(total - 100) < 1e-9
+      ? value
+      : helpers.error('ponderation.somme', { total });
+  })
+  .label('Critère d’attribution « insertion »');
+
+const lot = Joi.object({
+  numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
+  intitule: text('Intitulé du lot', 300).required(),
+  levier: Joi.string()
+    .valid(...LEVIERS)
+    .label('Levier retenu')
+    .default('condition-execution'),
+  heures: Joi.number().integer().min(1).max(1_000_000).label('Heures d’insertion décidées').description('À défaut, les heures sont calculées par les règles de dimensionnement.'),
+  dimensionnement: Joi.object(lotSizingKeys(ref)).or('famille', 'cpv').label('Données de dimensionnement du lot'),
+  critere: criterion.when('levier', { is: 'critere-attribution', then: Joi.required(), otherwise: Joi.forbidden() }),
+  motifSansClause: text('Motif de l’absence de clause', 500).when('levier', { is: 'aucun', then: Joi.required(), otherwise: Joi.forbidden() }),
+})
+  .when(Joi.object({ levier: Joi.valid(...HOUR_LEVERS).optional() }).unknown(), { then: Joi.object().xor('heures', 'dimensionnement') })
+  .label('Lot');
+
+export const clauseDceSchema = Joi.object({
+  reference: text('Référence du document', 60).description('Imprimée en tête de chaque page. Par défaut, celle du marché.'),
+  acheteur: Joi.object({
+    nom: text('Nom de l’acheteur', 200).required(),
+    service: text('Service qui porte le marché', 200),
+  })
+    .label('Acheteur')
+    .required(),
+  marche: Joi.object({
+    objet: text('Objet du marché', 500).required(),
+    reference: text('Référence du marché', 60).required(),
+    procedure: Joi.string()
+      .valid(...Object.keys(PROCEDURES))
+      .label('Procédure')
+      .required(),
+    nature: Joi.string()
+      .valid(...NATURES)
+      .label('Nature du marché')
+      .required(),
+    lieuExecution: text('Lieu d’exécution', 300).required(),
+    articleCcap: text('Numéro de l’article dans le CCAP', 10).description('Par exemple 9 : les sous-articles sont alors numérotés 9.1, 9.2…'),
+    articleRc: text('Numéro de l’article dans le règlement de la consultation', 10),
+    ...marketSizingKeys(),
+  })
+    .label('Marché')
+    .required(),
+  territoire: territorySchema(ref),
+  facilitateur: Joi.object({
+    civilite: Joi.string().valid(...CIVILITES).label('Civilité'),
+    prenom: text('Prénom', 100).required(),
+    nom: text('Nom', 100).required(),
+    fonction: text('Fonction', 200),
+    structure: text('Structure', 200).required(),
+    telephone: phone().required(),
+    email: email().required(),
+  })
+    .label('Facilitateur')
+    .required(),
+  lots: Joi.array().items(lot).min(1).max(100).unique('numero').label('Lots').required(),
+  options: Joi.object({
+    globalisation: flag('Globalisation des heures possible, à la demande du titulaire').default(true),
+    penaliteParHeure: Joi.number().min(1).max(1000).label('Pénalité par heure non réalisée (€)').description('Par défaut, la valeur des règles de dimensionnement.'),
+    delaiObservationsJours: count('Délai pour présenter des observations avant pénalité (jours)', 5, 60).default(15),
+  })
+    .label('Options')
+    .default(),
+}).label('Clause sociale du DCE');
+
+export interface ClauseLotInput {
+  numero: string | number;
+  intitule: string;
+  levier: Levier;
+  heures?: number;
+  dimensionnement?: {
+    famille?: string;
+    cpv?: string;
+    montantHT: number;
+    dureeMois: number;
+    formeMarche: 'ordinaire' | 'accord-cadre';
+    gestionUrbaineProximite?: boolean;
+    parametres?: { partMainOeuvre?: number; tauxInsertion?: number; coutHoraire?: number };
+  };
+  critere?: { numero?: string; ponderation: number; sousCriteres?: { libelle: string; ponderation: number }[] };
+  motifSansClause?: string;
+}
+
+export interface ClauseDceInput {
+  reference?: string;
+  acheteur: { nom: string; service?: string };
+  marche: {
+    objet: string;
+    reference: string;
+    procedure: Procedure;
+    nature: Nature;
+    lieuExecution: string;
+    articleCcap?: string;
+    articleRc?: string;
+    dateReference?: Date;
+    dateLancement?: Date;
+    typeAcheteur: BuyerType;
+    defenseOuSecurite: boolean;
+  };
+  territoire: TerritoryInput;
+  facilitateur: { civilite?: 'M.' | 'Mme'; prenom: string; nom: string; fonction?: string; structure: string; telephone: string; email: string };
+  lots: ClauseLotInput[];
+  options: { globalisation: boolean; penaliteParHeure?: number; delaiObservationsJours: number };
+}

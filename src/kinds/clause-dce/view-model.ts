@@ -1,0 +1,304 @@
+/**
+ * View model of the DCE clause: the lots sorted into "with a clause", "reserved" and "without a
+ * clause", their hours (decided, or computed by the sizing rules with the calculation kept), the
+ * lever variant of each, the sub-article numbering of the CCAP article, and the criterion of the RC.
+ */
+import { familyName, formatAmount, formatDays, formatNumber, fullName, typography } from '../../core/french.js';
+import { isMarker, marker } from '../../core/markers.js';
+import type { BaseViewModel, BuildContext } from '../../core/kind.js';
+import { sizeMarket, type LotResult, type TraceStep } from '../../sizing/compute.js';
+import { reference } from '../../sizing/index.js';
+import { valueAt } from '../../sizing/reference.js';
+import type { SizingInput } from '../../sizing/schema.js';
+import { HOUR_LEVERS, PROCEDURES, type ClauseDceInput, type ClauseLotInput, type Levier } from './schema.js';
+
+const LEVER_LABELS: Record<Levier, string> = {
+  'condition-execution': 'condition d’exécution',
+  'critere-attribution': 'condition d’exécution et critère d’attribution',
+  'marche-insertion': 'marché d’insertion et de qualification professionnelle',
+  'lot-reserve-siae': 'lot réservé aux structures d’insertion par l’activité économique',
+  'lot-reserve-ea-esat': 'lot réservé aux entreprises adaptées et aux ESAT',
+  'lot-reserve-siae-ea': 'lot réservé aux SIAE, aux entreprises adaptées et aux ESAT',
+  aucun: 'sans clause',
+};
+
+const DEFAULT_SUB_CRITERIA = [
+  { libelle: 'nombre d’heures d’insertion proposées au-delà du minimum imposé', ponderation: 50 },
+  { libelle: 'qualité de l’accompagnement des personnes : tutorat, formation, perspectives d’emploi à l’issue du marché', ponderation: 35 },
+  { libelle: 'diversité des modalités de mise en œuvre et des publics, dont l’égalité entre les femmes et les hommes', ponderation: 15 },
+];
+
+interface LotWithClause {
+  numero: string;
+  intitule: string;
+  levier: string;
+  heuresTexte: string;
+  tranche: string;
+  estCondition: boolean;
+  estCritere: boolean;
+  estMarcheInsertion: boolean;
+  calcule: boolean;
+  fin: string;
+}
+
+interface LotWithoutClause {
+  numero: string;
+  intitule: string;
+  motif: string;
+  autresLeviers: string;
+  fin: string;
+}
+
+interface ReservedLot {
+  numero: string;
+  intitule: string;
+  siae: boolean;
+  eaEsat: boolean;
+  mixte: boolean;
+  fin: string;
+}
+
+interface Criterion {
+  lot: string;
+  numero: string;
+  ponderation: string;
+  sousCriteres: { libelle: string; ponderation: string; fin: string }[];
+}
+
+interface CalculationNote {
+  lot: string;
+  intitule: string;
+  etapes: { etape: string; calcul: string; valeur: string; source: string }[];
+  avertissements: string[];
+}
+
+interface CitedSource {
+  numero: string;
+  texte: string;
+}
+
+export interface ClauseDceViewModel extends BaseViewModel {
+  acheteur: { nom: string; service: string };
+  marche: { objet: string; reference: string; procedure: string; nature: string; lieuExecution: string };
+  facilitateur: { nomComplet: string; fonction: string; structure: string; telephone: string; email: string };
+  ccap: { titre: string; n: Record<string, string> };
+  rc: { titre: string };
+  lotsAvecClause: LotWithClause[];
+  lotsSansClause: LotWithoutClause[];
+  lotsReserves: ReservedLot[];
+  avecClause: boolean;
+  avecSansClause: boolean;
+  avecReserves: boolean;
+  avecCritere: boolean;
+  avecMarcheInsertion: boolean;
+  avecAccordCadre: boolean;
+  criteres: Criterion[];
+  totalHeures: string;
+  publicsQpv: boolean;
+  globalisation: boolean;
+  penalite: { parHeure: string; delaiObservations: string };
+  noteCalcul: CalculationNote[];
+  avecNoteCalcul: boolean;
+  sourcesCitees: CitedSource[];
+  marcheTexte: string;
+}
+
+/** "Article 9 – Titre" and sub-articles "9.1", "9.2"…, or unnumbered when the article has no number yet. */
+function articleNumbering(article: string | undefined, ids: [string, boolean][]): { titre: (t: string) => string; n: Record<string, string> } {
+  const n: Record<string, string> = {};
+  let i = 0;
+  for (const [id, present] of ids) n[id] = present ? (article ? `${article}.${++i}` : String(++i)) : '';
+  return { titre: (t) => (article ? `Article ${article} – ${t}` : `Article « ${t} »`), n };
+}
+
+function sizingLeafMissing(lot: ClauseLotInput): string | undefined {
+  const d = lot.dimensionnement;
+  if (!d) return undefined;
+  return [d.montantHT, d.dureeMois, d.famille, d.cpv].find((v) => isMarker(v)) as string | undefined;
+}
+
+export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildContext): ClauseDceViewModel {
+  const ref = reference();
+  const lots = Array.isArray(input.lots) ? input.lots : [];
+  const today = context.now;
+  const date = (input.marche.dateReference instanceof Date ? input.marche.dateReference : today).toISOString().slice(0, 10);
+
+  // Size every lot that gives sizing data (and has no marker left in it) in one market-level call.
+  const sizable = lots.filter((l) => HOUR_LEVERS.includes(l.levier) && l.heures === undefined && l.dimensionnement && !sizingLeafMissing(l));
+  const sizing = sizable.length > 0 && !isMarker(input.marche.nature)
+    ? sizeMarket(
+        ref,
+        {
+          nature: input.marche.nature,
+          dateReference: input.marche.dateReference,
+          dateLancement: input.marche.dateLancement instanceof Date ? input.marche.dateLancement : undefined,
+          typeAcheteur: input.marche.typeAcheteur,
+          defenseOuSecurite: input.marche.defenseOuSecurite,
+          territoire: input.territoire,
+          lots: sizable.map((l) => ({ numero: String(l.numero), intitule: l.intitule, ...l.dimensionnement! })),
+        } as SizingInput,
+        today,
+      )
+    : undefined;
+  const sized = new Map<string, LotResult>((sizing?.lots ?? []).map((r) => [r.numero, r]));
+
+  const withClause: Omit<LotWithClause, 'fin'>[] = [];
+  const without: Omit<LotWithoutClause, 'fin'>[] = [];
+  const reserved: Omit<ReservedLot, 'fin'>[] = [];
+  const criteria: Criterion[] = [];
+  const notes: CalculationNote[] = [];
+  // Sources are cited by number in the calculation note and listed once after it.
+  const cited: string[] = [];
+  const cite = (step: TraceStep): string => {
+    const parts: string[] = [];
+    if (step.note) parts.push(step.note);
+    else if (step.source && !step.sourceId) parts.push(step.source);
+    if (step.sourceId) {
+      if (!cited.includes(step.sourceId)) cited.push(step.sourceId);
+      parts.push(`[${cited.indexOf(step.sourceId) + 1}]`);
+    }
+    if (step.statut === 'a-valider') parts.push('(valeur à valider)');
+    return parts.join(' ');
+  };
+  let total = 0;
+  let totalKnown = true;
+  let frameworks = false;
+
+  lots.forEach((lot, index) => {
+    const numero = String(lot.numero);
+    const intitule = typography(lot.intitule);
+    if (lot.levier === 'aucun') {
+      without.push({ numero, intitule, motif: typography(lot.motifSansClause ?? ''), autresLeviers: '' });
+      return;
+    }
+    if (!HOUR_LEVERS.includes(lot.levier)) {
+      reserved.push({ numero, intitule, siae: lot.levier === 'lot-reserve-siae', eaEsat: lot.levier === 'lot-reserve-ea-esat', mixte: lot.levier === 'lot-reserve-siae-ea' });
+      return;
+    }
+    let heuresTexte: string;
+    let tranche = '';
+    let calcule = false;
+    if (lot.heures !== undefined) {
+      heuresTexte = isMarker(lot.heures) ? String(lot.heures) : formatNumber(lot.heures);
+      if (isMarker(lot.heures)) totalKnown = false;
+      else total += lot.heures;
+    } else {
+      const result = sized.get(numero);
+      if (!result) {
+        heuresTexte = sizingLeafMissing(lot) ?? marker(`lots.${index}.heures`);
+        totalKnown = false;
+      } else {
+        notes.push({
+          lot: numero,
+          intitule,
+          etapes: result.trace.map((s: TraceStep) => ({ etape: s.etape, calcul: s.calcul ?? '', valeur: s.valeur, source: cite(s) })),
+          avertissements: result.avertissements,
+        });
+        if (!result.clause) {
+          without.push({ numero, intitule, motif: result.sansClause!.motif, autresLeviers: result.sansClause!.autresLeviers.join(' ; ') });
+          return;
+        }
+        calcule = true;
+        heuresTexte = formatNumber(result.heures!);
+        total += result.heures!;
+        if (result.heuresParTranche) {
+          tranche = result.heuresParTranche.texte;
+          frameworks = true;
+        }
+      }
+    }
+    withClause.push({
+      numero,
+      intitule,
+      levier: LEVER_LABELS[lot.levier],
+      heuresTexte,
+      tranche,
+      estCondition: lot.levier === 'condition-execution',
+      estCritere: lot.levier === 'critere-attribution',
+      estMarcheInsertion: lot.levier === 'marche-insertion',
+      calcule,
+    });
+    if (lot.levier === 'critere-attribution' && lot.critere) {
+      const subs = lot.critere.sousCriteres && lot.critere.sousCriteres.length > 0 ? lot.critere.sousCriteres : DEFAULT_SUB_CRITERIA;
+      criteria.push({
+        lot: numero,
+        numero: lot.critere.numero ? ` n°\u00A0${lot.critere.numero}` : '',
+        ponderation: `${formatNumber(lot.critere.ponderation)}\u00A0%`,
+        sousCriteres: subs.map((s, i) => ({ libelle: typography(s.libelle), ponderation: `${formatNumber(s.ponderation)}\u00A0%`, fin: i === subs.length - 1 ? '.' : '\u202F;' })),
+      });
+    }
+  });
+
+  const ending = <T>(items: T[]): (T & { fin: string })[] => items.map((item, i) => ({ ...item, fin: i === items.length - 1 ? '.' : '\u202F;' }));
+
+  const ccap = articleNumbering(input.marche.articleCcap, [
+    ['champ', true],
+    ['volume', true],
+    ['publics', true],
+    ['modalites', true],
+    ['facilitateur', true],
+    ['correspondant', true],
+    ['eligibilite', true],
+    ['suivi', true],
+    ['reunion', true],
+    ['globalisation', input.options.globalisation],
+    ['penalites', true],
+    ['reserves', reserved.length > 0],
+  ]);
+  const rc = articleNumbering(input.marche.articleRc, []);
+
+  const p = ref.parametres;
+  const penalty = input.options.penaliteParHeure ?? valueAt(p.penalite.parHeure, date)?.valeur ?? 35;
+  const f = input.facilitateur;
+  const reference_ = input.reference ?? input.marche.reference;
+
+  return {
+    document: {
+      titre: `Clause sociale d’insertion – ${input.marche.objet}`,
+      sujet: `Articles du CCAP et du règlement de la consultation, annexe d’engagement : marché ${input.marche.reference}`,
+      auteur: typography(f.structure),
+      reference: reference_,
+      motsCles: ['clause sociale', 'insertion', 'DCE', 'CCAP', 'règlement de la consultation', input.marche.reference],
+    },
+    brouillon: context.mode === 'draft',
+    signataires: [],
+    acheteur: { nom: typography(input.acheteur.nom), service: input.acheteur.service ? typography(input.acheteur.service) : '' },
+    marche: {
+      objet: typography(input.marche.objet),
+      reference: input.marche.reference,
+      procedure: isMarker(input.marche.procedure) ? input.marche.procedure : PROCEDURES[input.marche.procedure],
+      nature: input.marche.nature,
+      lieuExecution: typography(input.marche.lieuExecution),
+    },
+    facilitateur: {
+      nomComplet: fullName({ civilite: f.civilite, prenom: f.prenom, nom: familyName(f.nom) }),
+      fonction: f.fonction ? typography(f.fonction) : 'facilitateur de la clause sociale',
+      structure: typography(f.structure),
+      telephone: f.telephone,
+      email: f.email,
+    },
+    ccap: { titre: ccap.titre('Action d’insertion professionnelle'), n: ccap.n },
+    rc: { titre: rc.titre('Clause sociale d’insertion') },
+    lotsAvecClause: ending(withClause),
+    lotsSansClause: ending(without),
+    lotsReserves: ending(reserved),
+    avecClause: withClause.length > 0,
+    avecSansClause: without.length > 0,
+    avecReserves: reserved.length > 0,
+    avecCritere: criteria.length > 0,
+    avecMarcheInsertion: withClause.some((l) => l.estMarcheInsertion),
+    avecAccordCadre: frameworks,
+    criteres: criteria,
+    totalHeures: totalKnown ? formatNumber(total) : marker('lots'),
+    publicsQpv: input.territoire.qpv || input.territoire.anru || input.territoire.gestionUrbaineProximite,
+    globalisation: input.options.globalisation,
+    penalite: { parHeure: formatAmount(penalty), delaiObservations: formatDays(input.options.delaiObservationsJours) },
+    noteCalcul: notes,
+    avecNoteCalcul: notes.length > 0,
+    sourcesCitees: cited.map((id, i) => {
+      const source = ref.sources[id];
+      return { numero: `[${i + 1}]`, texte: source ? `${source.libelle}${source.url ? ` – ${source.url}` : ''}` : id };
+    }),
+    marcheTexte: `${typography(input.marche.objet)} (${input.marche.reference})`,
+  };
+}
