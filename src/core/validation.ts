@@ -49,7 +49,7 @@ function pathOf(segments: (string | number)[]): string {
   return segments.map(String).join('.');
 }
 
-/** Removes empty strings and empty objects (an empty form field means "not filled") and collects placeholder strings. */
+/** Removes empty strings, objects and lists (an empty form field means "not filled") and collects placeholder strings. */
 function clean(value: unknown, path: (string | number)[], placeholders: FieldError[]): unknown {
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -65,7 +65,9 @@ function clean(value: unknown, path: (string | number)[], placeholders: FieldErr
     return trimmed;
   }
   if (Array.isArray(value)) {
-    return value.map((item, i) => clean(item, [...path, i], placeholders)).filter((item) => item !== undefined);
+    const items = value.map((item, i) => clean(item, [...path, i], placeholders)).filter((item) => item !== undefined);
+    // A list left with nothing filled (blank rows of a form) is not there at all.
+    return path.length > 0 && items.length === 0 ? undefined : items;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -148,6 +150,8 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
       const peers = (ctx.peers as unknown[] | undefined)?.map(String).join(', ');
       return `${field} : indiquez au moins l’un des champs suivants : ${peers}.`;
     }
+    case 'any.unknown':
+      return `${field} n’est pas attendu avec les autres choix de cette section.`;
     case 'object.xor': {
       const peers = (ctx.peers as unknown[] | undefined)?.map(String).join(', ');
       return `${field} : indiquez un seul des champs suivants, pas plusieurs : ${peers}.`;

@@ -21,7 +21,17 @@ export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees']);
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
-/** {"a.b": "x", "a.c": "y"} → {a: {b: "x", c: "y"}}; a repeated field keeps its last value. */
+/** Objects whose keys are all indexes ("lots.0", "lots.1") become lists, in index order. */
+function listsFromIndexes(node: unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, listsFromIndexes(v)] as const);
+  if (entries.length > 0 && entries.every(([k]) => /^\d{1,4}$/.test(k))) {
+    return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** {"a.b": "x", "a.c": "y", "l.0": "z"} → {a: {b: "x", c: "y"}, l: ["z"]}; a repeated field keeps its last value. */
 export function unflatten(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(fields)) {
@@ -41,17 +51,24 @@ export function unflatten(fields: Record<string, unknown>): Record<string, unkno
       }
     });
   }
-  return out;
+  return listsFromIndexes(out) as Record<string, unknown>;
 }
 
-/** Deep merge where `over` wins; used to apply form fields over an uploaded JSON file. */
+/**
+ * Deep merge where the fields typed in a form win over an uploaded file: lists merge item by item,
+ * and a field left empty in the form keeps the file's value.
+ */
 export function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined || over === '') return base;
+  if (Array.isArray(base) && Array.isArray(over)) {
+    return Array.from({ length: Math.max(base.length, over.length) }, (_, i) => merge(base[i], over[i]));
+  }
   if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
     for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
     return out;
   }
-  return over === undefined ? base : over;
+  return over;
 }
 
 function parseJsonText(text: string, path: string): unknown {

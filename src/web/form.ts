@@ -8,6 +8,7 @@ import type { FieldError } from '../core/errors.js';
 
 interface Description {
   type?: string;
+  items?: Description[];
   flags?: { label?: string; description?: string; presence?: string; default?: unknown; only?: boolean };
   keys?: Record<string, Description>;
   allow?: unknown[];
@@ -24,6 +25,8 @@ export interface FormOption {
 
 export interface FormField {
   id: string;
+  /** A checkbox whose default is "yes" sends "false" when unticked (a hidden field before it). */
+  falseWhenUnticked: boolean;
   name: string;
   label: string;
   help: string;
@@ -78,7 +81,7 @@ function asInputValue(value: unknown, type: string): string {
 
 const domId = (path: string) => `champ-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
-function field(path: string[], desc: Description, values: Record<string, unknown>, errors: Map<string, string>, sectionRequired: boolean): FormField {
+function field(path: string[], desc: Description, values: Record<string, unknown>, errors: Map<string, string>, sectionRequired: boolean, label?: string): FormField {
   const name = path.join('.');
   const id = domId(name);
   const value = valueAt(values, path);
@@ -93,8 +96,9 @@ function field(path: string[], desc: Description, values: Record<string, unknown
   const describedBy = [help ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
   return {
     id,
+    falseWhenUnticked: checkbox && fallback === true,
     name,
-    label: desc.flags?.label ?? name,
+    label: label ?? desc.flags?.label ?? name,
     help,
     // A field is marked required only when its whole section is: the fields of an optional section
     // (a delegated signatory) are required only once that section is filled.
@@ -122,7 +126,9 @@ function section(path: string[], desc: Description, values: Record<string, unkno
   const fields: FormField[] = [];
   const sections: FormSection[] = [];
   for (const [key, child] of Object.entries(desc.keys ?? {})) {
-    if (child.type === 'object') sections.push(section([...path, key], child, values, errors, required && child.flags?.presence === 'required'));
+    const childRequired = required && child.flags?.presence === 'required';
+    if (child.type === 'object') sections.push(section([...path, key], child, values, errors, childRequired));
+    else if (child.type === 'array') sections.push(list([...path, key], child, values, errors, childRequired));
     else fields.push(field([...path, key], child, values, errors, required));
   }
   const name = path.join('.');
@@ -134,6 +140,37 @@ function section(path: string[], desc: Description, values: Record<string, unkno
     fields,
     sections,
   };
+}
+
+/**
+ * A list: the items already given plus blank ones to fill (a form without script cannot add
+ * rows); blank items are dropped when the form is read. Lists of objects give one fieldset per item.
+ */
+function list(path: string[], desc: Description, values: Record<string, unknown>, errors: Map<string, string>, required: boolean): FormSection {
+  const item = desc.items?.[0] ?? { type: 'string' };
+  const current = valueAt(values, path);
+  const given = Array.isArray(current) ? current.length : 0;
+  const count = given + (item.type === 'object' ? 1 : 2);
+  const name = path.join('.');
+  const itemLabel = item.flags?.label ?? desc.flags?.label ?? name;
+  const out: FormSection = {
+    id: domId(name),
+    legend: desc.flags?.label ?? name,
+    help: [desc.flags?.description, 'Les lignes laissées vides sont ignorées.'].filter(Boolean).join(' '),
+    error: errors.get(name) ?? '',
+    fields: [],
+    sections: [],
+  };
+  for (let i = 0; i < count; i++) {
+    const itemPath = [...path, String(i)];
+    if (item.type === 'object') {
+      const sub = section(itemPath, item, values, errors, required && i < Math.max(given, 1));
+      out.sections.push({ ...sub, legend: `${itemLabel} ${i + 1}` });
+    } else {
+      out.fields.push(field(itemPath, item, values, errors, false, `${itemLabel} ${i + 1}`));
+    }
+  }
+  return out;
 }
 
 export interface FormModel {

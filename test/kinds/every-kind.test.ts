@@ -41,6 +41,14 @@ describe('every document kind', () => {
         }
       });
 
+      it('gives Markdown and plain text without HTML left over', async () => {
+        for (const format of ['md', 'txt']) {
+          const text = (await generator.generate(kind.id, fixture(kind.id), { format })).bytes.toString('utf8');
+          expect(text, format).not.to.match(/<\/?[a-z][a-z0-9]*(\s[^>]*)?>/i);
+          expect(text, format).not.to.contain('{{');
+        }
+      });
+
       it('prints in the PDF, word for word, the text of the DOCX', async () => {
         const docx = (await generator.generate(kind.id, fixture(kind.id), { format: 'docx' })).bytes;
         const pdf = (await generator.generate(kind.id, fixture(kind.id), { format: 'pdf' })).bytes;

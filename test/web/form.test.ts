@@ -8,7 +8,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, defaultChromiumOptions } from '../../src/engines/pdf/browser.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
-import { docxParagraphs, pdfPages } from '../support/documents.js';
+import { listKinds } from '../../src/core/registry.js';
+import { docxParagraphs, fixture, pdfPages } from '../support/documents.js';
 
 /** Waits for a finished download in `dir` (Chromium writes *.crdownload first). */
 async function downloaded(dir: string, attempts = 100): Promise<string> {
@@ -59,6 +60,20 @@ describe('web form, driven in headless Chromium', () => {
     expect((await pdfPages(pdf)).join(' ')).to.contain('Article I – Objet de la convention');
     await page.close();
   });
+
+  for (const kind of listKinds()) {
+    it(`gives from the pre-filled form of « ${kind.title} » the same DOCX as the API`, async () => {
+      const { page, dir } = await pageDownloadingTo();
+      await page.goto(`${base}/formulaires/${kind.id}?exemple=1`);
+      await page.select('#champ-format', 'docx');
+      await page.click('button[type=submit]');
+      const file = await downloaded(dir);
+      const fromForm = docxParagraphs(readFileSync(file));
+      const fromApi = docxParagraphs((await generator.generate(kind.id, fixture(kind.id), { format: 'docx' })).bytes);
+      expect(fromForm).to.deep.equal(fromApi);
+      await page.close();
+    });
+  }
 
   it('shows each error beside its field and keeps what was typed', async () => {
     const page = await browser.newPage();
