@@ -21,19 +21,31 @@ function marginLine(docx: Buffer): RegExp[] {
     });
 }
 
+/** Header rows of the DOCX tables (repeated at the top of each page a table runs over). */
+function headerRows(docx: Buffer): Set<string> {
+  const xml = new PizZip(docx).file('word/document.xml')!.asText();
+  const rows = [...xml.matchAll(/<w:tr\b[^>]*>(?:(?!<\/w:tr>)[\s\S])*?<w:tblHeader\/>[\s\S]*?<\/w:tr>/g)].map((m) =>
+    [...m[0].matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((t) => decodeHtml(t[1]!.replace(/&apos;/g, "'"))).join(' '),
+  );
+  return new Set(rows.map((r) => words(r).join(' ')));
+}
+
 // List bullets are drawn by Word's numbering and by CSS: they are not words of the text.
 const notBullet = (w: string) => w !== '–';
 
 export async function bodyWords(docx: Buffer, pdf: Buffer, draftMark = 'PROJET'): Promise<{ docxWords: string[]; pdfWords: string[]; pages: string[] }> {
   const margins = marginLine(docx);
   const pages = await pdfPages(pdf);
-  const body = pages.map((page) =>
-    page
+  const headers = headerRows(docx);
+  const body = pages.map((page, index) => {
+    const lines = page
       .split('\n')
       .map((line) => line.replace(/[\u00A0\u202F]/g, ' ').trim())
-      .filter((line) => line !== draftMark && !margins.some((m) => m.test(line)))
-      .join('\n'),
-  );
+      .filter((line) => line.length > 0 && line !== draftMark && !margins.some((m) => m.test(line)));
+    // A table header repeated at the top of a continuation page is layout, not text.
+    if (index > 0 && lines.length > 0 && headers.has(words(lines[0]!).join(' '))) lines.shift();
+    return lines.join('\n');
+  });
   return {
     docxWords: words(docxParagraphs(docx).join('\n')).filter(notBullet),
     // A compound word broken after its hyphen at the end of a line ("Haute-" / "Somme") is one word.
