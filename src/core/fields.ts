@@ -48,7 +48,20 @@ export const phone = (label = 'Téléphone') =>
     .label(label)
     .meta({ inputType: 'tel' });
 
-export const date = (label: string) => Joi.date().iso().label(label).meta({ inputType: 'date' });
+/**
+ * A calendar date "yyyy-mm-dd". JavaScript would read 30 February as 2 March: a day that does not
+ * exist in the calendar is refused.
+ */
+export const date = (label: string) =>
+  Joi.date()
+    .iso()
+    .custom((value: Date, helpers) => {
+      const original = helpers.original as unknown;
+      const typed = typeof original === 'string' ? /^(\d{4}-\d{2}-\d{2})/.exec(original)?.[1] : undefined;
+      return typed && typed !== value.toISOString().slice(0, 10) ? helpers.error('date.calendar', { typed }) : value;
+    })
+    .label(label)
+    .meta({ inputType: 'date' });
 
 export const count = (label: string, min: number, max: number) => Joi.number().integer().min(min).max(max).label(label);
 

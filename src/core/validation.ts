@@ -134,6 +134,8 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
     case 'date.base':
     case 'date.format':
       return `${field} doit être une date au format AAAA-MM-JJ.`;
+    case 'date.calendar':
+      return `${field} : le ${String(ctx.typed)} n’existe pas dans le calendrier.`;
     case 'date.min':
       return `${field} ne peut pas être antérieure à ${String(ctx.limit)}.`;
     case 'date.max':

@@ -10,6 +10,7 @@ import { getKind, listKinds } from '../core/registry.js';
 import { MODES } from '../core/validation.js';
 import { FORMAT_IDS } from '../formats.js';
 import type { GeneratedDocument, Generator } from '../generator.js';
+import { echeances } from '../calendar/index.js';
 import { catalogue, dimensionner } from '../sizing/index.js';
 import { formPage, indexPage } from '../web/pages.js';
 import { DEFAULT_LIMITS, readDocumentInput, type InputLimits } from './input.js';
@@ -92,6 +93,11 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
 
   app.post('/api/v1/insertion-goals', readDocumentInput(options.limits ?? DEFAULT_LIMITS), (_req, res) => {
     res.json(dimensionner(res.locals.data));
+  });
+
+  // The convention's calendar.
+  app.post('/api/v1/echeances', readDocumentInput(options.limits ?? DEFAULT_LIMITS), (_req, res) => {
+    res.json(echeances(res.locals.data));
   });
 
   // Web pages.

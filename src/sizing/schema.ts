@@ -3,6 +3,7 @@
  * force, so an unknown family is refused with the list of valid ones.
  */
 import Joi from 'joi';
+import { date } from '../core/fields.js';
 import { BUYER_TYPES, NATURES, type BuyerType, type Nature, type Reference } from './reference.js';
 
 export interface LotInput {
@@ -85,8 +86,8 @@ export function territorySchema(ref: Reference) {
 /** Market-level context of the sizing: launch date (EU-threshold obligation), buyer type, defence. */
 export function marketSizingKeys() {
   return {
-    dateReference: Joi.date().iso().label('Date de référence des valeurs'),
-    dateLancement: Joi.date().iso().label('Date de lancement de la consultation'),
+    dateReference: date('Date de référence des valeurs'),
+    dateLancement: date('Date de lancement de la consultation'),
     typeAcheteur: Joi.string().valid(...BUYER_TYPES).label('Type d’acheteur').default('collectivite'),
     defenseOuSecurite: Joi.boolean().label('Marché de défense ou de sécurité').default(false),
   };

@@ -127,3 +127,11 @@ describe('validation', () => {
     expect(e.errors).to.deep.equal([{ path: 'coordinateur', message: '« Coordinateur » est obligatoire.', type: 'any.required' }]);
   });
 });
+
+describe('calendar dates', () => {
+  it('refuses a day that does not exist in the calendar', () => {
+    const e = caught(() => validate(schema, { ...complete, signature: { date: '2027-02-29' } }, 'final')) as InvalidInputError;
+    expect(e.errors).to.deep.equal([{ path: 'signature.date', message: '« Date de signature » : le 2027-02-29 n’existe pas dans le calendrier.', type: 'date.calendar' }]);
+    expect(() => validate(schema, { ...complete, signature: { date: '2028-02-29' } }, 'final')).not.to.throw();
+  });
+});
