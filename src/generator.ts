@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import './kinds/index.js';
-import { FieldError, InvalidInputError } from './core/errors.js';
+import { FieldError, InvalidInputError, NonConformingDocumentError } from './core/errors.js';
 import { getKind } from './core/registry.js';
 import { MODES, type Mode, validate } from './core/validation.js';
 import { ChromiumPool, defaultChromiumOptions, type ChromiumOptions } from './engines/pdf/browser.js';
@@ -54,7 +54,14 @@ export class Generator {
     const { format, mode } = checkOptions(options);
     const now = options.now ?? new Date();
     const { value, missing } = validate(kind.schema, input, mode);
-    const viewModel = kind.buildViewModel(value, { mode, missing, now });
+    const warnings = kind.check?.(value, { mode, missing, now }) ?? [];
+    if (warnings.length > 0 && mode === 'final') {
+      throw new NonConformingDocumentError(
+        `Le document ne peut pas être finalisé : ${warnings.length > 1 ? `${warnings.length} points sont à revoir` : '1 point est à revoir'}.`,
+        warnings,
+      );
+    }
+    const viewModel = kind.buildViewModel(value, { mode, missing, warnings, now });
     const output = FORMATS[format]!;
     const bytes = await output.render(stages(kind, viewModel, now, this.pool));
     return {

@@ -42,6 +42,13 @@ export class IncompleteDocumentError extends ServiceError {
   readonly title = 'Document incomplet';
 }
 
+/** The input is complete but a final document would be wrong (a notice already out of time…) (422). */
+export class NonConformingDocumentError extends ServiceError {
+  readonly status = 422;
+  readonly slug = 'document-non-conforme';
+  readonly title = 'Document non conforme';
+}
+
 export class PayloadTooLargeError extends ServiceError {
   readonly status = 413;
   readonly slug = 'contenu-trop-volumineux';

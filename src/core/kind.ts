@@ -38,6 +38,8 @@ export interface BuildContext {
   mode: Mode;
   /** Draft mode: the fields rendered as markers. */
   missing: FieldError[];
+  /** Draft mode: what `check` found that a final document could not carry (shown in the draft). */
+  warnings: FieldError[];
   /** The date the document is generated (injected so that tests are reproducible). */
   now: Date;
 }
@@ -55,6 +57,11 @@ export interface DocumentKind<Input = unknown, ViewModel extends BaseViewModel =
   /** Absolute path of a complete, valid input (the example offered in the web form and the docs). */
   example: string;
   buildViewModel(input: Input, context: BuildContext): ViewModel;
+  /**
+   * Checks beyond the schema that make a final document wrong (a date already past…): a final
+   * document is refused with 422 listing them; a draft shows them.
+   */
+  check?(input: Input, context: Omit<BuildContext, 'warnings'>): FieldError[];
   /** File name without extension, e.g. "convention-partenariat-cc-trois-vallees-2026-12-01". */
   fileName(viewModel: ViewModel): string;
 }

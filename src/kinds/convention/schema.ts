@@ -3,27 +3,10 @@
  * of the model is a field here. Durations default to the model's values.
  */
 import Joi from 'joi';
-import { address, count, date, email, flag, longText, person, phone, siret, text, type Address, type Person } from '../../core/fields.js';
+import { count, date, email, flag, phone, text } from '../../core/fields.js';
+import { partySchema, type Party } from '../_shared/parties.js';
 
-export const GENRES = ['masculin', 'feminin'] as const;
-
-const party = (label: string, withTerritory: boolean) =>
-  Joi.object({
-    nom: text('Nom', 200).required(),
-    genre: Joi.string()
-      .valid(...GENRES)
-      .label('Genre grammatical du nom')
-      .description('Accorde « représenté » ou « représentée ». Déduit du nom quand il est absent (« Communauté… » : féminin).'),
-    formeJuridique: text('Forme juridique', 200).description('Par exemple : établissement public de coopération intercommunale, association loi 1901.'),
-    adresse: address('Adresse du siège').required(),
-    siret: siret(),
-    representant: person('Représentant légal').required(),
-    signataire: person('Signataire par délégation').description(
-      'À remplir seulement si la convention est signée par une autre personne que le représentant légal, par délégation.',
-    ),
-    presentation: longText('Présentation (préambule)').required().description('Un paragraphe par ligne.'),
-    ...(withTerritory ? { territoire: text('Territoire d’intervention', 500).required() } : {}),
-  }).label(label);
+export { GENRES } from '../_shared/parties.js';
 
 const coordinator = Joi.object({
   civilite: Joi.string().valid('M.', 'Mme').label('Civilité'),
@@ -37,8 +20,8 @@ const coordinator = Joi.object({
 
 export const conventionSchema = Joi.object({
   reference: text('Référence du document', 60).description('Imprimée en tête de chaque page. Calculée quand elle est absente.'),
-  donneurOrdre: party('Donneur d’ordre', false).required(),
-  structurePorteuse: party('Structure porteuse de la clause', true).required(),
+  donneurOrdre: partySchema('Donneur d’ordre', { presentation: true }).required(),
+  structurePorteuse: partySchema('Structure porteuse de la clause', { presentation: true, territory: true }).required(),
   options: Joi.object({
     marchesMultiTerritoires: flag('Marchés couvrant plusieurs territoires (suivi par un coordinateur régional)').default(false),
     coordinateurRegional: coordinator.when('marchesMultiTerritoires', { is: true, then: Joi.required(), otherwise: Joi.optional() }),
@@ -70,22 +53,10 @@ export const conventionSchema = Joi.object({
     .required(),
 }).label('Convention de partenariat');
 
-export interface Party {
-  nom: string;
-  genre?: (typeof GENRES)[number];
-  formeJuridique?: string;
-  adresse: Address;
-  siret?: string;
-  representant: Person;
-  signataire?: Person;
-  presentation: string;
-  territoire?: string;
-}
-
 export interface ConventionInput {
   reference?: string;
-  donneurOrdre: Party;
-  structurePorteuse: Party & { territoire: string };
+  donneurOrdre: Party & { presentation: string };
+  structurePorteuse: Party & { presentation: string; territoire: string };
   options: {
     marchesMultiTerritoires: boolean;
     coordinateurRegional?: {

@@ -9,19 +9,16 @@ import {
   formatDays,
   formatMonths,
   fullName,
-  guessGender,
   initials,
   numberInWords,
   paragraphs,
-  slug,
   typography,
   withDe,
 } from '../../core/french.js';
-import { isMarker } from '../../core/markers.js';
 import { numberArticles } from '../../core/numbering.js';
 import type { BaseViewModel, BuildContext, Signatory } from '../../core/kind.js';
-import type { Person } from '../../core/fields.js';
-import type { ConventionInput, Party } from './schema.js';
+import type { ConventionInput } from './schema.js';
+import { partyView, signatoryOf, type Party, type PartyView } from '../_shared/parties.js';
 
 /** The articles in the order of the template; optional ones carry their condition. */
 export function articlePlan(input: ConventionInput) {
@@ -38,21 +35,7 @@ export function articlePlan(input: ConventionInput) {
   ] as const;
 }
 
-interface PersonView {
-  nomComplet: string;
-  qualite: string;
-}
-
-interface PartyView {
-  nom: string;
-  formeJuridique: string;
-  adresse: string;
-  siret: string;
-  represente: string;
-  denomme: string;
-  representant: PersonView;
-  delegation: boolean;
-  signataire: PersonView;
+interface ConventionPartyView extends PartyView {
   presentation: string[];
 }
 
@@ -65,8 +48,8 @@ interface SignatureView {
 
 export interface ConventionViewModel extends BaseViewModel {
   art: Record<string, string>;
-  donneurOrdre: PartyView;
-  structurePorteuse: PartyView & { territoire: string };
+  donneurOrdre: ConventionPartyView;
+  structurePorteuse: ConventionPartyView & { territoire: string };
   multiTerritoires: boolean;
   coordinateur: { nomComplet: string; fonction: string; organisme: string; telephone: string; email: string } | false;
   litiges: { juridiction: string } | false;
@@ -77,47 +60,8 @@ export interface ConventionViewModel extends BaseViewModel {
   dateIso: string;
 }
 
-function personView(p: Person): PersonView {
-  return { nomComplet: fullName({ civilite: p.civilite, prenom: p.prenom, nom: familyName(p.nom) }), qualite: typography(p.qualite) };
-}
-
-function addressLine(party: Party): string {
-  const a = party.adresse;
-  return typography([a.ligne1, a.ligne2, `${a.codePostal} ${a.commune}`].filter(Boolean).join(', '));
-}
-
-function partyView(party: Party): PartyView {
-  const feminine = (party.genre ?? (isMarker(party.nom) ? 'masculin' : guessGender(party.nom))) === 'feminin';
-  const representant = personView(party.representant);
-  return {
-    nom: typography(party.nom),
-    formeJuridique: party.formeJuridique ? typography(party.formeJuridique) : '',
-    adresse: addressLine(party),
-    siret: party.siret ? party.siret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4').replace(/ /g, '\u00A0') : '',
-    represente: feminine ? 'représentée' : 'représenté',
-    denomme: feminine ? 'dénommée' : 'dénommé',
-    representant,
-    delegation: Boolean(party.signataire),
-    signataire: party.signataire ? personView(party.signataire) : representant,
-    presentation: paragraphs(party.presentation),
-  };
-}
-
 function signatureView(party: PartyView): SignatureView {
   return { organisation: party.nom, qualite: party.signataire.qualite, nomComplet: party.signataire.nomComplet, delegation: party.delegation };
-}
-
-/** PDF form field name of a signatory: "Signature_Anne_MARTIN" (ASCII, no dots). */
-function fieldName(person: Person, used: Set<string>): string {
-  const given = slug(person.prenom)
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('_');
-  const base = `Signature_${given}_${slug(person.nom).replace(/-/g, '_').toUpperCase()}`;
-  let name = base;
-  for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
-  used.add(name);
-  return name;
 }
 
 function isoDate(value: Date | string): string {
@@ -125,8 +69,12 @@ function isoDate(value: Date | string): string {
 }
 
 export function buildConventionViewModel(input: ConventionInput, context: BuildContext): ConventionViewModel {
-  const donneurOrdre = partyView(input.donneurOrdre);
-  const structurePorteuse = { ...partyView(input.structurePorteuse), territoire: typography(input.structurePorteuse.territoire) };
+  const donneurOrdre = { ...partyView(input.donneurOrdre), presentation: paragraphs(input.donneurOrdre.presentation) };
+  const structurePorteuse = {
+    ...partyView(input.structurePorteuse),
+    presentation: paragraphs(input.structurePorteuse.presentation),
+    territoire: typography(input.structurePorteuse.territoire),
+  };
   const d = input.durees;
   const coord = input.options.coordinateurRegional;
   const signatureDate = input.signature.date as Date | string;
@@ -141,12 +89,7 @@ export function buildConventionViewModel(input: ConventionInput, context: BuildC
     [input.donneurOrdre, donneurOrdre],
     [input.structurePorteuse, structurePorteuse],
   ];
-  const signataires: Signatory[] = signatories.map(([party, view]) => ({
-    champ: fieldName(party.signataire ?? party.representant, used),
-    nom: view.signataire.nomComplet,
-    qualite: view.signataire.qualite,
-    organisation: view.nom,
-  }));
+  const signataires: Signatory[] = signatories.map(([party, view]) => signatoryOf(party, view, used));
 
   const exemplaires = input.signature.nombreExemplaires;
   return {

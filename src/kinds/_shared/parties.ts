@@ -1,0 +1,135 @@
+/**
+ * The parties of the partnership convention and of every document that follows from it (avenant,
+ * letters): their schema, their printed form (agreements, full names, address line) and the
+ * signatories. Shared by the kinds; no kind-specific wording here.
+ */
+import Joi from 'joi';
+import { address, date, longText, person, siret, text, type Address, type Person } from '../../core/fields.js';
+import { familyName, fullName, guessGender, slug, typography } from '../../core/french.js';
+import { isMarker } from '../../core/markers.js';
+import type { Signatory } from '../../core/kind.js';
+
+export const GENRES = ['masculin', 'feminin'] as const;
+
+export interface Party {
+  nom: string;
+  genre?: (typeof GENRES)[number];
+  formeJuridique?: string;
+  adresse: Address;
+  siret?: string;
+  representant: Person;
+  signataire?: Person;
+  presentation?: string;
+  territoire?: string;
+}
+
+export interface PartyOptions {
+  /** The convention's preamble presents each party. */
+  presentation?: boolean;
+  /** The facilitator's territory of intervention. */
+  territory?: boolean;
+}
+
+export const partySchema = (label: string, options: PartyOptions = {}) =>
+  Joi.object({
+    nom: text('Nom', 200).required(),
+    genre: Joi.string()
+      .valid(...GENRES)
+      .label('Genre grammatical du nom')
+      .description('Accorde « représenté » ou « représentée ». Déduit du nom quand il est absent (« Communauté… » : féminin).'),
+    formeJuridique: text('Forme juridique', 200).description('Par exemple : établissement public de coopération intercommunale, association loi 1901.'),
+    adresse: address('Adresse du siège').required(),
+    siret: siret(),
+    representant: person('Représentant légal').required(),
+    signataire: person('Signataire par délégation').description(
+      'À remplir seulement si le document est signé par une autre personne que le représentant légal, par délégation.',
+    ),
+    ...(options.presentation ? { presentation: longText('Présentation (préambule)').required().description('Un paragraphe par ligne.') } : {}),
+    ...(options.territory ? { territoire: text('Territoire d’intervention', 500).required() } : {}),
+  }).label(label);
+
+export interface PersonView {
+  nomComplet: string;
+  qualite: string;
+}
+
+export interface PartyView {
+  nom: string;
+  formeJuridique: string;
+  adresse: string;
+  adresseLignes: string[];
+  siret: string;
+  represente: string;
+  denomme: string;
+  representant: PersonView;
+  delegation: boolean;
+  signataire: PersonView;
+}
+
+export function personView(p: Person): PersonView {
+  return { nomComplet: fullName({ civilite: p.civilite, prenom: p.prenom, nom: familyName(p.nom) }), qualite: typography(p.qualite) };
+}
+
+export function partyView(party: Party): PartyView {
+  const feminine = (party.genre ?? (isMarker(party.nom) ? 'masculin' : guessGender(party.nom))) === 'feminin';
+  const representant = personView(party.representant);
+  const a = party.adresse;
+  const lines = [a.ligne1, a.ligne2, `${a.codePostal} ${a.commune}`].filter(Boolean).map((l) => typography(String(l)));
+  return {
+    nom: typography(party.nom),
+    formeJuridique: party.formeJuridique ? typography(party.formeJuridique) : '',
+    adresse: lines.join(', '),
+    adresseLignes: lines,
+    siret: party.siret ? party.siret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4').replace(/ /g, '\u00A0') : '',
+    represente: feminine ? 'représentée' : 'représenté',
+    denomme: feminine ? 'dénommée' : 'dénommé',
+    representant,
+    delegation: Boolean(party.signataire),
+    signataire: party.signataire ? personView(party.signataire) : representant,
+  };
+}
+
+/** PDF form field name of a signatory: "Signature_Anne_MARTIN" (ASCII, no dots), unique in `used`. */
+export function fieldName(person: Person, used: Set<string>): string {
+  const given = slug(person.prenom)
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('_');
+  const base = `Signature_${given}_${slug(person.nom).replace(/-/g, '_').toUpperCase()}`;
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+  used.add(name);
+  return name;
+}
+
+/** The signatory of a party: its delegate if any, else its legal representative. */
+export function signatoryOf(party: Party, view: PartyView, used: Set<string>): Signatory {
+  return { champ: fieldName(party.signataire ?? party.representant, used), nom: view.signataire.nomComplet, qualite: view.signataire.qualite, organisation: view.nom };
+}
+
+/** "Madame la Directrice générale", "Monsieur le Président": how a letter addresses a person. */
+export function salutation(p: Person): string {
+  const quality = isMarker(p.qualite) ? p.qualite : typography(p.qualite);
+  if (p.civilite === 'Mme') return `Madame la ${quality}`;
+  if (p.civilite === 'M.') return `Monsieur le ${quality}`;
+  return `Madame, Monsieur`;
+}
+
+export interface Letter {
+  lieu: string;
+  date: Date;
+  reference?: string;
+}
+
+export const letterSchema = () =>
+  Joi.object({
+    lieu: text('Lieu d’envoi', 100).required(),
+    date: date('Date du courrier').required(),
+    reference: text('Référence du courrier', 60),
+  })
+    .label('Courrier')
+    .required();
+
+export function isoDay(value: Date | string): string {
+  return value instanceof Date ? value.toISOString().slice(0, 10) : 'date-a-completer';
+}
