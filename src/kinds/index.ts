@@ -1,3 +1,4 @@
 /** Registers every document kind: one import per kind folder. */
 import './convention/index.js';
 import './clause-dce/index.js';
+import './non-reconduction/index.js';

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { fromRoot } from '../../src/core/paths.js';
+import { listKinds } from '../../src/core/registry.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { docxParagraphs, fixture, withValue } from '../support/documents.js';
@@ -28,7 +29,8 @@ describe('HTTP API', () => {
 
   it('answers the health check', async () => {
     const res = await request(app).get('/health').expect(200);
-    expect(res.body).to.deep.include({ status: 'ok', kinds: ['convention', 'clause-dce'] });
+    expect(res.body).to.deep.include({ status: 'ok', kinds: listKinds().map((k) => k.id) });
+    expect(res.body.kinds).to.include.members(['convention', 'clause-dce']);
   });
 
   it('lists the kinds with the JSON Schema of their input', async () => {
@@ -192,7 +194,7 @@ describe('HTTP API', () => {
   it('answers 404 with problem+json for an unknown kind or route', async () => {
     const res = await request(app).post('/api/v1/documents/bail').send(data).expect(404);
     expect(res.headers['content-type']).to.equal(PROBLEM);
-    expect(res.body.errors).to.deep.equal([{ path: 'kind', type: 'any.only', message: 'Types de document disponibles : convention, clause-dce.' }]);
+    expect(res.body.errors).to.deep.equal([{ path: 'kind', type: 'any.only', message: `Types de document disponibles : ${listKinds().map((k) => k.id).join(', ')}.` }]);
     await request(app).get('/nulle-part').expect(404);
   });
 

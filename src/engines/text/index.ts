@@ -19,7 +19,7 @@ export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
  * (GFM tables need one), so that no table falls back to HTML.
  */
 export function flattenTables(html: string): string {
-  return html
+  return unwrapSingleColumnTables(html)
     .replace(/<(td|th)([^>]*)>([\s\S]*?)<\/\1>/g, (_m, tag: string, attrs: string, inner: string) => {
       const text = inner
         .replace(/<\/p>\s*<p[^>]*>/g, ' – ')
@@ -32,6 +32,16 @@ export function flattenTables(html: string): string {
       return `<table><thead><tr>${header}</tr></thead><tbody>`;
     })
     .replace(/<\/table>/g, (m, offset: number, all: string) => (all.lastIndexOf('<tbody>', offset) > all.lastIndexOf('</tbody>', offset) ? `</tbody>${m}` : m));
+}
+
+/** A one-column table (a signature block) is only a layout device: its paragraphs stand alone. */
+function unwrapSingleColumnTables(html: string): string {
+  return html.replace(/<table[^>]*>([\s\S]*?)<\/table>/g, (whole, inner: string) => {
+    const rows = [...inner.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
+    const singleColumn = rows.length > 0 && rows.every((row) => (row.match(/<t[dh][ >]/g) ?? []).length === 1);
+    if (!singleColumn) return whole;
+    return rows.map((row) => row.replace(/<\/?t[dh][^>]*>/g, '')).join('');
+  });
 }
 
 const turndown = new TurndownService({ headingStyle: 'atx', bulletListMarker: '-', emDelimiter: '_', strongDelimiter: '**' });
@@ -65,7 +75,7 @@ export function toText(doc: HtmlDocument, viewModel: BaseViewModel): string {
       { selector: 'h3', options: { uppercase: false } },
       { selector: 'h4', options: { uppercase: false } },
       { selector: 'ul', options: { itemPrefix: '– ' } },
-      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 40 } },
+      { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false, maxColumnWidth: 60 } },
       { selector: 'a', options: { ignoreHref: true } },
     ],
   });

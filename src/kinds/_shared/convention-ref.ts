@@ -1,0 +1,47 @@
+/** The convention a later document refers to: its date, reference and durations (defaults of the model). */
+import Joi from 'joi';
+import { count, date, flag, text } from '../../core/fields.js';
+import type { ConventionTerms } from '../../calendar/schedule.js';
+import { isoDay } from './parties.js';
+
+export interface ConventionRef {
+  dateSignature: Date;
+  reference?: string;
+  dateEntreeEnVigueur?: Date;
+  dureeInitialeMois: number;
+  reconductionTacite: boolean;
+  preavisNonReconductionMois: number;
+  delaiMiseEnDemeureMois: number;
+  articleDuree: string;
+  alsaceMoselle: boolean;
+}
+
+export const conventionRefSchema = () =>
+  Joi.object({
+    dateSignature: date('Date de signature de la convention').required(),
+    reference: text('Référence de la convention', 60),
+    dateEntreeEnVigueur: date('Date d’entrée en vigueur de la convention'),
+    dureeInitialeMois: count('Durée de la convention (mois)', 1, 120).default(12),
+    reconductionTacite: flag('Renouvelable par tacite reconduction').default(true),
+    preavisNonReconductionMois: count('Préavis de non-reconduction (mois)', 1, 12).default(3),
+    delaiMiseEnDemeureMois: count('Délai pour remédier après mise en demeure (mois)', 1, 12).default(2),
+    articleDuree: text('Article « Entrée en vigueur et durée » de la convention', 10).default('V'),
+    alsaceMoselle: flag('Jours fériés d’Alsace-Moselle').default(false),
+  })
+    .label('Convention de partenariat')
+    .required();
+
+/** The calendar terms of a convention; undefined while a date is still a draft marker. */
+export function termsOf(c: ConventionRef): ConventionTerms | undefined {
+  if (!(c.dateSignature instanceof Date)) return undefined;
+  return {
+    dateSignature: isoDay(c.dateSignature),
+    ...(c.dateEntreeEnVigueur instanceof Date ? { dateEntreeEnVigueur: isoDay(c.dateEntreeEnVigueur) } : {}),
+    dureeInitialeMois: c.dureeInitialeMois,
+    reconductionTacite: c.reconductionTacite,
+    preavisNonReconductionMois: c.preavisNonReconductionMois,
+    delaiMiseEnDemeureMois: c.delaiMiseEnDemeureMois,
+    delaiAvisMotiveJours: 15,
+    alsaceMoselle: c.alsaceMoselle,
+  };
+}

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { NonConformingDocumentError } from '../../src/core/errors.js';
+import { Generator } from '../../src/generator.js';
+import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+
+const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
+
+describe('non-renewal notice', () => {
+  const generator = new Generator();
+  const base = fixture('non-reconduction');
+  after(() => generator.close());
+
+  const text = async (data: Record<string, unknown>, mode = 'final') =>
+    docxParagraphs((await generator.generate('non-reconduction', data, { format: 'docx', mode })).bytes).map(plain).join('\n');
+
+  it('states the convention, the end of the current period and the latest date, from the calendar', async () => {
+    const t = await text(base);
+    expect(t).to.contain('Lettre recommandée avec demande d’avis de réception');
+    expect(t).to.contain('Objet : non-reconduction de la convention de partenariat du 1er décembre 2026 (réf. CP-2026-014)');
+    expect(t).to.contain('notre décision de ne pas reconduire la convention, qui prendra fin le 30 novembre 2027.');
+    expect(t).to.contain('Cette notification doit être reçue au plus tard le 30 août 2027');
+    expect(t).to.contain('ne met pas automatiquement fin au suivi des marchés en cours de passation et d’exécution');
+    expect(t).to.contain('Pour Communauté de communes Somme Santerre Est\nPrésident\nSignature\nM. Bernard LEFÈVRE');
+  });
+
+  it('works several periods after signature', async () => {
+    const t = await text(withValue(base, 'courrier.date', '2030-05-02'));
+    expect(t).to.contain('La période en cours a commencé le 1er décembre 2029.');
+    expect(t).to.contain('qui prendra fin le 30 novembre 2030.');
+    expect(t).to.contain('au plus tard le 30 août 2030');
+  });
+
+  it('refuses a final notice already out of time, stating the next possible date', async () => {
+    const late = withValue(base, 'courrier.date', '2027-08-29');
+    const error = (await generator.generate('non-reconduction', late, { format: 'pdf' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.status).to.equal(422);
+    expect(error.errors.map((e) => ({ ...e, message: plain(e.message) }))).to.deep.equal([
+      {
+        path: 'courrier.date',
+        type: 'delai.depasse',
+        message:
+          'La date limite de notification pour la période en cours était le 30 août 2027 : une notification reçue le 1er septembre 2027 ne prend effet qu’au terme de la période suivante, le 30 novembre 2028 (notification à recevoir au plus tard le 30 août 2028).',
+      },
+    ]);
+    const draft = await text(late, 'draft');
+    expect(draft).to.contain('Attention : La date limite de notification pour la période en cours était le 30 août 2027');
+    expect(draft).to.contain('qui prendra fin le 30 novembre 2028.');
+  });
+
+  it('lets only the buyer stop the follow-up of markets in progress', async () => {
+    const stop = await text(withValue(base, 'suiviMarches', 'arrete'));
+    expect(stop).to.contain('le donneur d’ordre vous informe que le suivi des marchés en cours');
+    const wrong = withValue(withValue(base, 'suiviMarches', 'arrete'), 'expediteur', 'structurePorteuse');
+    const error = (await generator.generate('non-reconduction', wrong, { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error.errors.map((e) => e.path)).to.deep.equal(['suiviMarches']);
+  });
+
+  it('is sent by the facilitator to the buyer when it is the sender', async () => {
+    const t = await text(withValue(base, 'expediteur', 'structurePorteuse'));
+    expect(t).to.contain('Monsieur le Président,');
+    expect(t).to.contain('Pour Maison de l’emploi et de la formation de Haute-Somme\nDirectrice générale');
+  });
+});
