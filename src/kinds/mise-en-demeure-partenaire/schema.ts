@@ -1,0 +1,39 @@
+/** Input of the formal notice from one party of the convention to the other (model convention, art. V). */
+import Joi from 'joi';
+import { date, longText, text } from '../../core/fields.js';
+import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
+import { letterSchema, partySchema, type Letter, type Party } from '../_shared/parties.js';
+import { EXPEDITEURS } from '../non-reconduction/schema.js';
+
+export const miseEnDemeurePartenaireSchema = Joi.object({
+  expediteur: Joi.string().valid(...EXPEDITEURS).label('Partie qui met en demeure').required(),
+  donneurOrdre: partySchema('Donneur d’ordre').required(),
+  structurePorteuse: partySchema('Structure porteuse de la clause').required(),
+  convention: conventionRefSchema(),
+  courrier: letterSchema(),
+  manquements: Joi.array()
+    .items(
+      Joi.object({
+        article: text('Article de la convention', 10).required(),
+        engagement: text('Engagement non respecté', 500).required(),
+        faits: longText('Faits constatés (dates, marchés concernés)', 3000).required(),
+      }).label('Manquement'),
+    )
+    .min(1)
+    .max(10)
+    .label('Manquements constatés')
+    .required(),
+  dateReception: date('Date de réception de la mise en demeure').description(
+    'Quand elle est connue (avis de réception), la fin du délai est calculée ; sinon le délai court « à compter de la réception ».',
+  ),
+}).label('Mise en demeure entre partenaires');
+
+export interface MiseEnDemeurePartenaireInput {
+  expediteur: (typeof EXPEDITEURS)[number];
+  donneurOrdre: Party;
+  structurePorteuse: Party;
+  convention: ConventionRef;
+  courrier: Letter;
+  manquements: { article: string; engagement: string; faits: string }[];
+  dateReception?: Date;
+}
