@@ -3,3 +3,4 @@ import './convention/index.js';
 import './clause-dce/index.js';
 import './non-reconduction/index.js';
 import './mise-en-demeure-partenaire/index.js';
+import './mise-en-demeure-titulaire/index.js';

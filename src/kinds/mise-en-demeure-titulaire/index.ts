@@ -1,0 +1,18 @@
+/** Formal notice from the buyer to a contract holder that does not deliver its insertion hours. */
+import { registerKind } from '../../core/registry.js';
+import { slug } from '../../core/french.js';
+import { fromRoot } from '../../core/paths.js';
+import { miseEnDemeureTitulaireSchema, type MiseEnDemeureTitulaireInput } from './schema.js';
+import { buildMiseEnDemeureTitulaireViewModel, checkMiseEnDemeureTitulaire, type MiseEnDemeureTitulaireViewModel } from './view-model.js';
+
+export const miseEnDemeureTitulaire = registerKind<MiseEnDemeureTitulaireInput, MiseEnDemeureTitulaireViewModel>({
+  id: 'mise-en-demeure-titulaire',
+  title: 'Mise en demeure du titulaire d’un marché',
+  description: 'Lettre recommandée de l’acheteur au titulaire qui ne réalise pas ses heures d’insertion : décompte, rattrapage, pénalité calculée, observations.',
+  schema: miseEnDemeureTitulaireSchema,
+  template: fromRoot('templates', 'mise-en-demeure-titulaire', 'mise-en-demeure-titulaire.docx'),
+  example: fromRoot('fixtures', 'mise-en-demeure-titulaire.json'),
+  buildViewModel: buildMiseEnDemeureTitulaireViewModel,
+  check: checkMiseEnDemeureTitulaire,
+  fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}mise-en-demeure-titulaire-${slug(vm.titulaire.nom, 40)}-${vm.dateIso}`,
+});
