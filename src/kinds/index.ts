@@ -4,3 +4,4 @@ import './clause-dce/index.js';
 import './non-reconduction/index.js';
 import './mise-en-demeure-partenaire/index.js';
 import './mise-en-demeure-titulaire/index.js';
+import './avis-motive/index.js';

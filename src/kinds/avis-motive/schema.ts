@@ -1,0 +1,76 @@
+/** Input of the facilitator's reasoned opinion on a purchase project sheet (model convention, art. IV). */
+import Joi from 'joi';
+import { count, date, longText, text } from '../../core/fields.js';
+import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
+import { reference } from '../../sizing/index.js';
+import { lotSizingKeys, marketSizingKeys, territorySchema, type LotInput, type TerritoryInput } from '../../sizing/schema.js';
+import { partySchema, type Party } from '../_shared/parties.js';
+
+const ref = reference();
+
+export const avisMotiveSchema = Joi.object({
+  structurePorteuse: partySchema('Structure porteuse de la clause').required(),
+  donneurOrdre: Joi.object({
+    nom: text('Nom du donneur d’ordre', 200).required(),
+    service: text('Service qui porte le projet', 200),
+  })
+    .label('Donneur d’ordre')
+    .required(),
+  projet: Joi.object({
+    intitule: text('Intitulé du projet d’achat', 500).required(),
+    reference: text('Référence de la fiche', 60),
+    nature: Joi.string().valid(...NATURES).label('Nature du marché').required(),
+    lieuExecution: text('Lieu d’exécution', 300).required(),
+    dateSaisine: date('Date de saisine (réception de la fiche)').required(),
+    datePublicationPrevue: date('Date de publication prévue'),
+    ...marketSizingKeys(),
+    lots: Joi.array()
+      .items(
+        Joi.object({
+          numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
+          intitule: text('Intitulé du lot', 300).required(),
+          ...lotSizingKeys(ref),
+        })
+          .or('famille', 'cpv')
+          .label('Lot'),
+      )
+      .min(1)
+      .max(100)
+      .unique('numero')
+      .label('Lots')
+      .required(),
+  })
+    .label('Projet d’achat')
+    .required(),
+  territoire: territorySchema(ref),
+  delaiAvisJours: count('Délai de l’avis (jours)', 1, 90).default(15),
+  observations: longText('Observations du facilitateur', 3000),
+  avis: Joi.object({
+    lieu: text('Lieu', 100).required(),
+    date: date('Date de l’avis').required(),
+  })
+    .label('Avis')
+    .required(),
+}).label('Avis motivé');
+
+export interface AvisMotiveInput {
+  structurePorteuse: Party;
+  donneurOrdre: { nom: string; service?: string };
+  projet: {
+    intitule: string;
+    reference?: string;
+    nature: Nature;
+    lieuExecution: string;
+    dateSaisine: Date;
+    datePublicationPrevue?: Date;
+    dateReference?: Date;
+    dateLancement?: Date;
+    typeAcheteur: BuyerType;
+    defenseOuSecurite: boolean;
+    lots: LotInput[];
+  };
+  territoire: TerritoryInput;
+  delaiAvisJours: number;
+  observations?: string;
+  avis: { lieu: string; date: Date };
+}

@@ -1,0 +1,141 @@
+/**
+ * View model of the avis motivé: per lot, whether a clause is advisable and with which lever, the
+ * hours proposed with the calculation of the sizing rules (or why no clause), the eligible
+ * publics, the obligation of the EU thresholds, and the dates of referral and of the opinion.
+ */
+import { opinionDeadline } from '../../calendar/schedule.js';
+import { formatAmount, formatDate, formatDays, formatNumber, paragraphs, typography } from '../../core/french.js';
+import type { BaseViewModel, BuildContext } from '../../core/kind.js';
+import { isMarker } from '../../core/markers.js';
+import { sizeMarket, type SizingResult } from '../../sizing/compute.js';
+import { reference } from '../../sizing/index.js';
+import type { SizingInput } from '../../sizing/schema.js';
+import { isoDay, partyView, signatoryOf, type PartyView } from '../_shared/parties.js';
+import type { AvisMotiveInput } from './schema.js';
+
+interface LotOpinion {
+  numero: string;
+  intitule: string;
+  famille: string;
+  montant: string;
+  avecClause: boolean;
+  heures: string;
+  tranche: string;
+  levier: string;
+  leviersComplementaires: string;
+  motif: string;
+  autresLeviers: string;
+  etapes: { etape: string; calcul: string; valeur: string }[];
+  avertissements: string[];
+}
+
+export interface AvisMotiveViewModel extends BaseViewModel {
+  structure: PartyView;
+  donneurOrdre: { nom: string; service: string };
+  projet: { intitule: string; reference: string; nature: string; lieu: string; publication: string };
+  dates: { saisine: string; echeance: string; avis: string; dansLeDelai: boolean; delai: string };
+  lots: LotOpinion[];
+  calcule: boolean;
+  synthese: string;
+  obligation: { texte: string; obligatoire: boolean };
+  territoire: string;
+  publicsQpv: boolean;
+  observations: string[];
+  avecObservations: boolean;
+  lieu: string;
+  signature: { nomComplet: string; qualite: string; organisation: string };
+  dateIso: string;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${formatNumber(n)} ${n > 1 ? many : one}`;
+}
+
+export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildContext): AvisMotiveViewModel {
+  const ref = reference();
+  const structure = partyView(input.structurePorteuse);
+  const signatory = signatoryOf(input.structurePorteuse, structure, new Set());
+  const p = input.projet;
+  const lots = Array.isArray(p.lots) ? p.lots : [];
+  const complete = lots.length > 0 && lots.every((l) => !isMarker(l.montantHT) && !isMarker(l.dureeMois) && (l.famille ? !isMarker(l.famille) : !isMarker(l.cpv))) && !isMarker(p.nature);
+  let sizing: SizingResult | undefined;
+  if (complete) {
+    sizing = sizeMarket(
+      ref,
+      {
+        nature: p.nature,
+        dateReference: p.dateReference,
+        dateLancement: p.dateLancement instanceof Date ? p.dateLancement : p.datePublicationPrevue instanceof Date ? p.datePublicationPrevue : undefined,
+        typeAcheteur: p.typeAcheteur,
+        defenseOuSecurite: p.defenseOuSecurite,
+        territoire: input.territoire,
+        lots: lots.map((l) => ({ ...l, numero: String(l.numero) })),
+      } as SizingInput,
+      p.dateSaisine instanceof Date ? p.dateSaisine : context.now,
+    );
+  }
+  const opinions: LotOpinion[] = (sizing?.lots ?? []).map((r, i) => {
+    const recommended = r.leviers.filter((l) => l.recommande);
+    const main = recommended[0];
+    return {
+      numero: r.numero,
+      intitule: typography(lots[i]!.intitule),
+      famille: r.famille.libelle,
+      montant: formatAmount(lots[i]!.montantHT),
+      avecClause: r.clause,
+      heures: r.heures !== null ? formatNumber(r.heures) : '',
+      tranche: r.heuresParTranche?.texte ?? '',
+      levier: main ? `${main.libelle} (${main.article})${main.obligatoire ? ', obligatoire' : ''}` : '',
+      leviersComplementaires: recommended.slice(1).map((l) => `${l.libelle} (${l.article})`).join(' ; '),
+      motif: r.sansClause?.motif ?? '',
+      autresLeviers: r.sansClause?.autresLeviers.join(' ; ') ?? '',
+      etapes: r.trace.map((s) => ({ etape: s.etape, calcul: s.calcul ?? '', valeur: `${s.valeur}${s.statut === 'a-valider' ? ' (valeur à valider)' : ''}` })),
+      avertissements: r.avertissements,
+    };
+  });
+
+  const referral = p.dateSaisine instanceof Date ? isoDay(p.dateSaisine) : undefined;
+  const deadline = referral ? opinionDeadline({ delaiAvisMotiveJours: input.delaiAvisJours, alsaceMoselle: false }, referral) : undefined;
+  const issued = input.avis.date instanceof Date ? isoDay(input.avis.date) : undefined;
+  const withClause = opinions.filter((o) => o.avecClause);
+  return {
+    document: {
+      titre: `Avis motivé – ${typography(p.intitule)}`,
+      sujet: `Avis de la structure porteuse de la clause sur le projet d’achat de ${typography(input.donneurOrdre.nom)}`,
+      auteur: structure.nom,
+      reference: p.reference ? `Avis ${p.reference}` : `Avis du ${isoDay(input.avis.date)}`,
+      motsCles: ['avis motivé', 'clause sociale', 'projet d’achat', 'heures d’insertion'],
+    },
+    brouillon: context.mode === 'draft',
+    signataires: [signatory],
+    structure,
+    donneurOrdre: { nom: typography(input.donneurOrdre.nom), service: input.donneurOrdre.service ? typography(input.donneurOrdre.service) : '' },
+    projet: {
+      intitule: typography(p.intitule),
+      reference: p.reference ?? '',
+      nature: p.nature,
+      lieu: typography(p.lieuExecution),
+      publication: p.datePublicationPrevue ? formatDate(p.datePublicationPrevue) : '',
+    },
+    dates: {
+      saisine: formatDate(p.dateSaisine),
+      echeance: deadline ? deadline.echeanceProrogee.texte : formatDate(p.dateSaisine),
+      avis: formatDate(input.avis.date),
+      dansLeDelai: !deadline || !issued || issued <= deadline.echeanceProrogee.date,
+      delai: formatDays(input.delaiAvisJours),
+    },
+    lots: opinions,
+    calcule: sizing !== undefined,
+    synthese: sizing
+      ? `Sur ${plural(opinions.length, 'lot', 'lots')}, ${plural(withClause.length, 'lot peut', 'lots peuvent')} porter une clause d’insertion, pour un total de ${plural(sizing.total.heures, 'heure', 'heures')} d’insertion.`
+      : '',
+    obligation: { texte: sizing?.obligation.motif ?? '', obligatoire: sizing?.obligation.obligatoire ?? false },
+    territoire: sizing?.territoire.motif ?? '',
+    publicsQpv: input.territoire.qpv || input.territoire.anru || input.territoire.gestionUrbaineProximite,
+    observations: paragraphs(input.observations),
+    avecObservations: paragraphs(input.observations).length > 0,
+    lieu: typography(input.avis.lieu),
+    signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
+    dateIso: isoDay(input.avis.date),
+  };
+}

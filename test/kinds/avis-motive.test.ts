@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { Generator } from '../../src/generator.js';
+import { dimensionner } from '../../src/sizing/index.js';
+import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+
+const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
+
+describe('avis motivé', () => {
+  const generator = new Generator();
+  const base = fixture('avis-motive');
+  after(() => generator.close());
+
+  const text = async (data: Record<string, unknown>) =>
+    docxParagraphs((await generator.generate('avis-motive', data, { format: 'docx' })).bytes).map(plain).join('\n');
+
+  it('states the referral date and the date the opinion is due, from the calendar', async () => {
+    const t = await text(base);
+    expect(t).to.contain('a été saisie le 12 novembre 2026 de la fiche descriptive du projet d’achat FPA-2026-031');
+    expect(t).to.contain('soit au plus tard le 27 novembre 2026. Il est rendu le 25 novembre 2026, dans ce délai.');
+    const late = await text(withValue(base, 'avis.date', '2026-12-01'));
+    expect(late).to.contain('Il est rendu le 1er décembre 2026, après l’expiration de ce délai.');
+  });
+
+  it('gives per lot the hours and lever of the sizing rules, with their calculation, or the reasons for no clause', async () => {
+    const project = base.projet as Record<string, unknown>;
+    const sized = dimensionner(
+      { nature: 'services', dateReference: '2026-11-25', dateLancement: '2027-01-20', territoire: base.territoire, lots: project.lots },
+      { today: new Date('2026-11-12') },
+    );
+    expect(sized.lots.map((l) => l.heures)).to.deep.equal([545, 765, null]);
+    const t = await text(base);
+    expect(t).to.contain('Sur 3 lots, 2 lots peuvent porter une clause d’insertion, pour un total de 1 310 heures d’insertion.');
+    expect(t).to.contain('Une clause d’insertion est recommandée : 545 heures d’insertion (76 heures d’insertion par tranche de 50 000,00 € HT commandés). Levier : Condition d’exécution : clause d’insertion exprimée en heures de travail (L. 2112-2 du code de la commande publique), obligatoire.');
+    expect(t).to.contain('Heures d’insertion avant arrondi\n7 800 h × 7 %\n546 h');
+    expect(t).to.contain('Une clause d’insertion exprimée en heures n’est pas recommandée pour ce lot. Montant (24 000,00 € HT) inférieur au seuil de 40 000,00 € HT');
+    expect(t).to.contain('Propreté : l’effort d’insertion se calcule sur le personnel nouvellement affecté au marché');
+  });
+
+  it('states the EU-threshold obligation, the eligible publics and the QPV priority', async () => {
+    const t = await text(base);
+    expect(t).to.contain('au moins égale au seuil européen de 216 000,00 € HT');
+    expect(t).to.contain('travailleurs reconnus handicapés ;');
+    expect(t).to.contain('les heures d’insertion sont réservées en priorité à ses habitants.');
+  });
+
+  it('is signed by the facilitator acting for the structure', async () => {
+    const t = await text(base);
+    expect(t).to.contain('Pour Maison de l’emploi et de la formation de Haute-Somme\nChargée de mission clauses sociales\nSignature\nMme Sophie LENOIR');
+  });
+});
