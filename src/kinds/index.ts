@@ -5,3 +5,4 @@ import './non-reconduction/index.js';
 import './mise-en-demeure-partenaire/index.js';
 import './mise-en-demeure-titulaire/index.js';
 import './avis-motive/index.js';
+import './avenant/index.js';

@@ -126,6 +126,7 @@ function section(path: string[], desc: Description, values: Record<string, unkno
   const fields: FormField[] = [];
   const sections: FormSection[] = [];
   for (const [key, child] of Object.entries(desc.keys ?? {})) {
+    if (meta(child, 'hidden') === true) continue;
     const childRequired = required && child.flags?.presence === 'required';
     if (child.type === 'object') sections.push(section([...path, key], child, values, errors, childRequired));
     else if (child.type === 'array') sections.push(list([...path, key], child, values, errors, childRequired));

@@ -44,8 +44,12 @@ export const partySchema = (label: string, options: PartyOptions = {}) =>
     signataire: person('Signataire par délégation').description(
       'À remplir seulement si le document est signé par une autre personne que le représentant légal, par délégation.',
     ),
-    ...(options.presentation ? { presentation: longText('Présentation (préambule)').required().description('Un paragraphe par ligne.') } : {}),
-    ...(options.territory ? { territoire: text('Territoire d’intervention', 500).required() } : {}),
+    // Required in the convention; elsewhere accepted and unused, so that a party of the convention's
+    // data can be pasted as it is into the documents that follow it.
+    presentation: options.presentation
+      ? longText('Présentation (préambule)').required().description('Un paragraphe par ligne.')
+      : longText('Présentation (préambule)').meta({ hidden: true }),
+    territoire: options.territory ? text('Territoire d’intervention', 500).required() : text('Territoire d’intervention', 500).meta({ hidden: true }),
   }).label(label);
 
 export interface PersonView {

@@ -1,0 +1,17 @@
+/** An avenant to the partnership convention. */
+import { registerKind } from '../../core/registry.js';
+import { slug } from '../../core/french.js';
+import { fromRoot } from '../../core/paths.js';
+import { avenantSchema, type AvenantInput } from './schema.js';
+import { buildAvenantViewModel, type AvenantViewModel } from './view-model.js';
+
+export const avenant = registerKind<AvenantInput, AvenantViewModel>({
+  id: 'avenant',
+  title: 'Avenant à la convention de partenariat',
+  description: 'Avenant numéroté qui remplace, complète ou supprime des articles de la convention, les autres stipulations restant inchangées.',
+  schema: avenantSchema,
+  template: fromRoot('templates', 'avenant', 'avenant.docx'),
+  example: fromRoot('fixtures', 'avenant.json'),
+  buildViewModel: buildAvenantViewModel,
+  fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avenant-${vm.numero}-convention-${slug(vm.donneurOrdre.nom, 40)}-${vm.dateIso}`,
+});

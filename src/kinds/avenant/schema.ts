@@ -1,0 +1,55 @@
+/** Input of an avenant to the partnership convention (model convention, art. VI). */
+import Joi from 'joi';
+import { count, date, longText, text } from '../../core/fields.js';
+import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
+import { partySchema, type Party } from '../_shared/parties.js';
+
+export const TYPES = ['remplace', 'complete', 'supprime'] as const;
+
+export const avenantSchema = Joi.object({
+  numero: count('Numéro de l’avenant', 1, 99).required(),
+  donneurOrdre: partySchema('Donneur d’ordre').required(),
+  structurePorteuse: partySchema('Structure porteuse de la clause').required(),
+  convention: conventionRefSchema(),
+  motif: longText('Objet et motif de l’avenant', 3000).required(),
+  deliberation: Joi.object({
+    organe: text('Organe délibérant', 200).required(),
+    date: date('Date de la délibération').required(),
+    numero: text('Numéro de la délibération', 60),
+  })
+    .label('Délibération autorisant la signature')
+    .description('Si une délibération autorise la signature de l’avenant.'),
+  modifications: Joi.array()
+    .items(
+      Joi.object({
+        type: Joi.string().valid(...TYPES).label('Nature de la modification').required(),
+        article: text('Article de la convention modifié', 10).required(),
+        objet: text('Intitulé de l’article', 200),
+        texte: longText('Nouvelle rédaction', 5000).when('type', { is: 'supprime', then: Joi.forbidden(), otherwise: Joi.required() }),
+      }).label('Modification'),
+    )
+    .min(1)
+    .max(20)
+    .label('Modifications de la convention')
+    .required(),
+  dateEffet: date('Date d’effet').description('Par défaut, la date de signature de l’avenant.'),
+  signature: Joi.object({
+    lieu: text('Lieu de signature', 100).required(),
+    date: date('Date de signature').required(),
+    nombreExemplaires: count('Nombre d’exemplaires originaux', 1, 10).default(2),
+  })
+    .label('Signature')
+    .required(),
+}).label('Avenant à la convention');
+
+export interface AvenantInput {
+  numero: number;
+  donneurOrdre: Party;
+  structurePorteuse: Party;
+  convention: ConventionRef;
+  motif: string;
+  deliberation?: { organe: string; date: Date; numero?: string };
+  modifications: { type: (typeof TYPES)[number]; article: string; objet?: string; texte?: string }[];
+  dateEffet?: Date;
+  signature: { lieu: string; date: Date; nombreExemplaires: number };
+}
