@@ -6,10 +6,10 @@
  * Exit codes: 0 written, 1 unexpected failure, 2 bad usage or bad data (the French messages say
  * which field).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServiceError } from './core/errors.js';
+import { readJson, reportError } from './cli-support.js';
 import { listKinds } from './core/registry.js';
 import { fromRoot } from './core/paths.js';
 import { Generator } from './generator.js';
@@ -40,13 +40,8 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
 
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(resolve(dataFile), 'utf8'));
-  } catch (error) {
-    console.error(`Impossible de lire ${dataFile} : ${(error as Error).message}`);
-    return 2;
-  }
+  const data = readJson(dataFile);
+  if (data === undefined) return 2;
 
   const generator = new Generator();
   try {
@@ -61,13 +56,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    if (error instanceof ServiceError) {
-      console.error(`${error.title} : ${error.message}`);
-      for (const e of error.errors) console.error(`  - ${e.path || '(données)'} : ${e.message}`);
-      return 2;
-    }
-    console.error(error);
-    return 1;
+    return reportError(error);
   } finally {
     await generator.close();
   }

@@ -8,7 +8,7 @@ import { date } from '../core/fields.js';
 import { validate } from '../core/validation.js';
 import { InvalidInputError, IncompleteDocumentError } from '../core/errors.js';
 import { fromDate, type IsoDate } from './dates.js';
-import { checkNonRenewal, cureDeadline, nonRenewalDeadline, opinionDeadline, period, periodIndexAt, RULES, startOf, type ConventionTerms } from './schedule.js';
+import { checkNonRenewal, conventionTerms, cureDeadline, nonRenewalDeadline, opinionDeadline, period, periodIndexAt, RULES, startOf } from './schedule.js';
 
 const isoDate = date;
 
@@ -40,19 +40,6 @@ interface ScheduleInput {
   dateSaisineAvis?: Date;
 }
 
-export function termsOf(input: Omit<ScheduleInput, 'dateReference' | 'dateReceptionMiseEnDemeure' | 'dateSaisineAvis'>): ConventionTerms {
-  return {
-    dateSignature: fromDate(input.dateSignature),
-    ...(input.dateEntreeEnVigueur ? { dateEntreeEnVigueur: fromDate(input.dateEntreeEnVigueur) } : {}),
-    dureeInitialeMois: input.dureeInitialeMois,
-    reconductionTacite: input.reconductionTacite,
-    preavisNonReconductionMois: input.preavisNonReconductionMois,
-    delaiMiseEnDemeureMois: input.delaiMiseEnDemeureMois,
-    delaiAvisMotiveJours: input.delaiAvisMotiveJours,
-    alsaceMoselle: input.alsaceMoselle,
-  };
-}
-
 const withText = (p: { numero: number; debut: IsoDate; fin: IsoDate }) => ({ ...p, debutTexte: formatDate(p.debut), finTexte: formatDate(p.fin) });
 
 export function echeances(raw: unknown, today = new Date()) {
@@ -63,7 +50,7 @@ export function echeances(raw: unknown, today = new Date()) {
     if (error instanceof IncompleteDocumentError) throw new InvalidInputError('Données incomplètes.', error.errors);
     throw error;
   }
-  const terms = termsOf(input);
+  const terms = conventionTerms(input);
   const reference = fromDate(input.dateReference ?? today);
   const k = periodIndexAt(terms, reference);
   const inForce = reference >= startOf(terms) && k !== undefined;

@@ -44,6 +44,30 @@ export interface ConventionTerms {
   alsaceMoselle: boolean;
 }
 
+/** Calendar terms from the convention's data (dates as Date, read as calendar days). */
+export function conventionTerms(c: {
+  dateSignature: Date;
+  dateEntreeEnVigueur?: Date;
+  dureeInitialeMois: number;
+  reconductionTacite: boolean;
+  preavisNonReconductionMois: number;
+  delaiMiseEnDemeureMois: number;
+  delaiAvisMotiveJours?: number;
+  alsaceMoselle: boolean;
+}): ConventionTerms {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return {
+    dateSignature: day(c.dateSignature),
+    ...(c.dateEntreeEnVigueur instanceof Date ? { dateEntreeEnVigueur: day(c.dateEntreeEnVigueur) } : {}),
+    dureeInitialeMois: c.dureeInitialeMois,
+    reconductionTacite: c.reconductionTacite,
+    preavisNonReconductionMois: c.preavisNonReconductionMois,
+    delaiMiseEnDemeureMois: c.delaiMiseEnDemeureMois,
+    delaiAvisMotiveJours: c.delaiAvisMotiveJours ?? 15,
+    alsaceMoselle: c.alsaceMoselle,
+  };
+}
+
 export interface Period {
   numero: number;
   debut: IsoDate;

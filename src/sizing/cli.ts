@@ -6,10 +6,8 @@
  * Prints the hours per lot, the levers, the warnings and the calculation trace in French, or the
  * whole result as JSON. Exit codes: 0, 2 for bad usage or bad data (French messages per field).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ServiceError } from '../core/errors.js';
+import { readJson, reportError } from '../cli-support.js';
 import { formatAmount, formatNumber } from '../core/french.js';
 import { dimensionner, type SizingResult } from './index.js';
 
@@ -46,24 +44,14 @@ function main(argv: string[]): number {
     console.error('Usage : npm run size -- <donnees.json> [--json]');
     return 2;
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(resolve(file), 'utf8'));
-  } catch (error) {
-    console.error(`Impossible de lire ${file} : ${(error as Error).message}`);
-    return 2;
-  }
+  const data = readJson(file);
+  if (data === undefined) return 2;
   try {
     const result = dimensionner(data);
     console.log(values.json ? JSON.stringify(result, null, 2) : report(result));
     return 0;
   } catch (error) {
-    if (error instanceof ServiceError) {
-      console.error(`${error.title} : ${error.message}`);
-      for (const e of error.errors) console.error(`  - ${e.path || '(données)'} : ${e.message}`);
-      return 2;
-    }
-    throw error;
+    return reportError(error);
   }
 }
 

@@ -41,6 +41,14 @@ export interface SizingInput {
 const insee = Joi.string().pattern(/^(?:\d{5}|2[AB]\d{3})$/, 'un code INSEE de commune à cinq caractères, par exemple 80620');
 const departement = Joi.string().pattern(/^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$/, 'un numéro de département, par exemple 80, 2A ou 974');
 
+/** A lot's number and title, as every document that lists lots names them. */
+export function lotIdentityKeys() {
+  return {
+    numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
+    intitule: Joi.string().trim().max(300).label('Intitulé du lot').required(),
+  };
+}
+
 /** The fields that describe a lot for the sizing rules (shared with the documents that size lots). */
 export function lotSizingKeys(ref: Reference) {
   const familyIds = ref.familles.map((f) => f.id);
@@ -95,8 +103,7 @@ export function marketSizingKeys() {
 
 export function sizingSchema(ref: Reference): Joi.ObjectSchema {
   const lot = Joi.object({
-    numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
-    intitule: Joi.string().trim().max(300).label('Intitulé du lot').required(),
+    ...lotIdentityKeys(),
     ...lotSizingKeys(ref),
   })
     .or('famille', 'cpv')

@@ -1,16 +1,14 @@
 import { expect } from 'chai';
 import { Generator } from '../../src/generator.js';
-import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+import { documentText, fixture, withValue } from '../support/documents.js';
 
-const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
 describe('avenant', () => {
   const generator = new Generator();
   const base = fixture('avenant');
   after(() => generator.close());
 
-  const text = async (data: Record<string, unknown>) =>
-    docxParagraphs((await generator.generate('avenant', data, { format: 'docx' })).bytes).map(plain).join('\n');
+  const text = (data: Record<string, unknown>, mode = 'final') => documentText(generator, 'avenant', data, mode);
 
   it('is titled after the convention and names the parties with their current representatives', async () => {
     const t = await text(base);

@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import { Generator } from '../../src/generator.js';
 import { dimensionner } from '../../src/sizing/index.js';
-import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+import { documentText, fixture, withValue } from '../support/documents.js';
 
-const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
 describe('avis motivé', () => {
   const generator = new Generator();
   const base = fixture('avis-motive');
   after(() => generator.close());
 
-  const text = async (data: Record<string, unknown>) =>
-    docxParagraphs((await generator.generate('avis-motive', data, { format: 'docx' })).bytes).map(plain).join('\n');
+  const text = (data: Record<string, unknown>, mode = 'final') => documentText(generator, 'avis-motive', data, mode);
 
   it('states the referral date and the date the opinion is due, from the calendar', async () => {
     const t = await text(base);

@@ -1,16 +1,14 @@
 import { expect } from 'chai';
 import { Generator } from '../../src/generator.js';
-import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+import { documentText, fixture, withValue } from '../support/documents.js';
 
-const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
 describe('formal notice between partners', () => {
   const generator = new Generator();
   const base = fixture('mise-en-demeure-partenaire');
   after(() => generator.close());
 
-  const text = async (data: Record<string, unknown>) =>
-    docxParagraphs((await generator.generate('mise-en-demeure-partenaire', data, { format: 'docx' })).bytes).map(plain).join('\n');
+  const text = (data: Record<string, unknown>, mode = 'final') => documentText(generator, 'mise-en-demeure-partenaire', data, mode);
 
   it('carries the mentions of a formal notice: LRAR, subject, breached articles and facts, delay, consequence, signature', async () => {
     const t = await text(base);

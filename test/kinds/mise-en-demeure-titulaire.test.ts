@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import { NonConformingDocumentError } from '../../src/core/errors.js';
 import { Generator } from '../../src/generator.js';
-import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+import { documentText, fixture, withValue } from '../support/documents.js';
 
-const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
 describe('formal notice to a contract holder', () => {
   const generator = new Generator();
   const base = fixture('mise-en-demeure-titulaire');
   after(() => generator.close());
 
-  const text = async (data: Record<string, unknown>) =>
-    docxParagraphs((await generator.generate('mise-en-demeure-titulaire', data, { format: 'docx' })).bytes).map(plain).join('\n');
+  const text = (data: Record<string, unknown>, mode = 'final') => documentText(generator, 'mise-en-demeure-titulaire', data, mode);
 
   it('states the market, the CCAP article, hours due, done and missing, the catch-up date and the penalty computed', async () => {
     const t = await text(base);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { NonConformingDocumentError } from '../../src/core/errors.js';
 import { Generator } from '../../src/generator.js';
-import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+import { documentText, fixture, withValue } from '../support/documents.js';
 
 const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
@@ -10,8 +10,7 @@ describe('non-renewal notice', () => {
   const base = fixture('non-reconduction');
   after(() => generator.close());
 
-  const text = async (data: Record<string, unknown>, mode = 'final') =>
-    docxParagraphs((await generator.generate('non-reconduction', data, { format: 'docx', mode })).bytes).map(plain).join('\n');
+  const text = (data: Record<string, unknown>, mode = 'final') => documentText(generator, 'non-reconduction', data, mode);
 
   it('states the convention, the end of the current period and the latest date, from the calendar', async () => {
     const t = await text(base);

@@ -67,3 +67,11 @@ export function words(text: string): string[] {
     .split(/\s+/)
     .filter((w) => w.length > 0);
 }
+
+/** The paragraphs of a kind's DOCX for `data`, spaces folded, one per line: for content assertions. */
+export async function documentText(generator: { generate(kind: string, data: unknown, o: { format: string; mode?: string }): Promise<{ bytes: Buffer }> }, kind: string, data: unknown, mode = 'final'): Promise<string> {
+  const doc = await generator.generate(kind, data, { format: 'docx', mode });
+  return docxParagraphs(doc.bytes)
+    .map((p) => p.replace(/[\u00A0\u202F]/g, ' '))
+    .join('\n');
+}

@@ -1,8 +1,7 @@
 /** The convention a later document refers to: its date, reference and durations (defaults of the model). */
 import Joi from 'joi';
 import { count, date, flag, text } from '../../core/fields.js';
-import type { ConventionTerms } from '../../calendar/schedule.js';
-import { isoDay } from './parties.js';
+import { conventionTerms, type ConventionTerms } from '../../calendar/schedule.js';
 
 export interface ConventionRef {
   dateSignature: Date;
@@ -33,15 +32,5 @@ export const conventionRefSchema = () =>
 
 /** The calendar terms of a convention; undefined while a date is still a draft marker. */
 export function termsOf(c: ConventionRef): ConventionTerms | undefined {
-  if (!(c.dateSignature instanceof Date)) return undefined;
-  return {
-    dateSignature: isoDay(c.dateSignature),
-    ...(c.dateEntreeEnVigueur instanceof Date ? { dateEntreeEnVigueur: isoDay(c.dateEntreeEnVigueur) } : {}),
-    dureeInitialeMois: c.dureeInitialeMois,
-    reconductionTacite: c.reconductionTacite,
-    preavisNonReconductionMois: c.preavisNonReconductionMois,
-    delaiMiseEnDemeureMois: c.delaiMiseEnDemeureMois,
-    delaiAvisMotiveJours: 15,
-    alsaceMoselle: c.alsaceMoselle,
-  };
+  return c.dateSignature instanceof Date ? conventionTerms(c) : undefined;
 }

@@ -4,8 +4,8 @@
  * signatories. Shared by the kinds; no kind-specific wording here.
  */
 import Joi from 'joi';
-import { address, date, longText, person, siret, text, type Address, type Person } from '../../core/fields.js';
-import { familyName, fullName, guessGender, slug, typography } from '../../core/french.js';
+import { address, count, date, longText, person, siret, text, type Address, type Person } from '../../core/fields.js';
+import { familyName, fullName, guessGender, numberInWords, slug, typography } from '../../core/french.js';
 import { isMarker } from '../../core/markers.js';
 import type { Signatory } from '../../core/kind.js';
 
@@ -136,4 +136,19 @@ export const letterSchema = () =>
 
 export function isoDay(value: Date | string): string {
   return value instanceof Date ? value.toISOString().slice(0, 10) : 'date-a-completer';
+}
+
+/** Place, date and number of originals of a document signed by the parties. */
+export const signingSchema = () =>
+  Joi.object({
+    lieu: text('Lieu de signature', 100).required(),
+    date: date('Date de signature').required(),
+    nombreExemplaires: count('Nombre d’exemplaires originaux', 1, 10).default(2),
+  })
+    .label('Signature')
+    .required();
+
+/** "deux exemplaires originaux", "un exemplaire original". */
+export function originals(copies: number): string {
+  return `${numberInWords(copies)} exemplaire${copies > 1 ? 's' : ''} origina${copies > 1 ? 'ux' : 'l'}`;
 }

@@ -2,7 +2,7 @@
 import Joi from 'joi';
 import { count, date, longText, text } from '../../core/fields.js';
 import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
-import { partySchema, type Party } from '../_shared/parties.js';
+import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
 export const TYPES = ['remplace', 'complete', 'supprime'] as const;
 
@@ -33,13 +33,7 @@ export const avenantSchema = Joi.object({
     .label('Modifications de la convention')
     .required(),
   dateEffet: date('Date d’effet').description('Par défaut, la date de signature de l’avenant.'),
-  signature: Joi.object({
-    lieu: text('Lieu de signature', 100).required(),
-    date: date('Date de signature').required(),
-    nombreExemplaires: count('Nombre d’exemplaires originaux', 1, 10).default(2),
-  })
-    .label('Signature')
-    .required(),
+  signature: signingSchema(),
 }).label('Avenant à la convention');
 
 export interface AvenantInput {

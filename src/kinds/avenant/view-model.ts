@@ -1,7 +1,7 @@
 /** View model of an avenant: its numbered articles (one per change, then the final clauses) and quoted new wording. */
-import { formatDate, numberInWords, paragraphs, typography } from '../../core/french.js';
+import { formatDate, paragraphs, typography } from '../../core/french.js';
 import type { BaseViewModel, BuildContext, Signatory } from '../../core/kind.js';
-import { isoDay, partyView, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, originals, partyView, signatoryOf, type PartyView } from '../_shared/parties.js';
 import type { AvenantInput } from './schema.js';
 
 interface Change {
@@ -86,7 +86,7 @@ export function buildAvenantViewModel(input: AvenantInput, context: BuildContext
     signature: {
       lieu: typography(input.signature.lieu),
       date: formatDate(input.signature.date),
-      exemplaires: `${numberInWords(copies)} exemplaire${copies > 1 ? 's' : ''} origina${copies > 1 ? 'ux' : 'l'}`,
+      exemplaires: originals(copies),
       donneurOrdre: sign(signataires[0]!),
       structurePorteuse: sign(signataires[1]!),
     },

@@ -3,7 +3,7 @@ import Joi from 'joi';
 import { count, date, longText, text } from '../../core/fields.js';
 import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
-import { lotSizingKeys, marketSizingKeys, territorySchema, type LotInput, type TerritoryInput } from '../../sizing/schema.js';
+import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotInput, type TerritoryInput } from '../../sizing/schema.js';
 import { partySchema, type Party } from '../_shared/parties.js';
 
 const ref = reference();
@@ -27,8 +27,7 @@ export const avisMotiveSchema = Joi.object({
     lots: Joi.array()
       .items(
         Joi.object({
-          numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
-          intitule: text('Intitulé du lot', 300).required(),
+          ...lotIdentityKeys(),
           ...lotSizingKeys(ref),
         })
           .or('famille', 'cpv')

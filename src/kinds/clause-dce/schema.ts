@@ -6,7 +6,7 @@ import Joi from 'joi';
 import { CIVILITES, count, email, flag, phone, text } from '../../core/fields.js';
 import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
-import { lotSizingKeys, marketSizingKeys, territorySchema, type TerritoryInput } from '../../sizing/schema.js';
+import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type TerritoryInput } from '../../sizing/schema.js';
 
 export const LEVIERS = [
   'condition-execution',
@@ -53,8 +53,7 @@ const criterion = Joi.object({
   .label('Critère d’attribution « insertion »');
 
 const lot = Joi.object({
-  numero: Joi.alternatives(Joi.string().trim().max(20), Joi.number().integer().min(0)).label('Numéro du lot').required(),
-  intitule: text('Intitulé du lot', 300).required(),
+  ...lotIdentityKeys(),
   levier: Joi.string()
     .valid(...LEVIERS)
     .label('Levier retenu')

@@ -4,7 +4,7 @@
  */
 import Joi from 'joi';
 import { count, date, email, flag, phone, text } from '../../core/fields.js';
-import { partySchema, type Party } from '../_shared/parties.js';
+import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
 export { GENRES } from '../_shared/parties.js';
 
@@ -44,13 +44,7 @@ export const conventionSchema = Joi.object({
   })
     .label('Durées et délais')
     .default(),
-  signature: Joi.object({
-    lieu: text('Lieu de signature', 100).required(),
-    date: date('Date de signature').required(),
-    nombreExemplaires: count('Nombre d’exemplaires originaux', 1, 10).default(2),
-  })
-    .label('Signature')
-    .required(),
+  signature: signingSchema(),
 }).label('Convention de partenariat');
 
 export interface ConventionInput {

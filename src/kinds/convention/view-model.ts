@@ -10,7 +10,6 @@ import {
   formatMonths,
   fullName,
   initials,
-  numberInWords,
   paragraphs,
   typography,
   withDe,
@@ -18,7 +17,7 @@ import {
 import { numberArticles } from '../../core/numbering.js';
 import type { BaseViewModel, BuildContext, Signatory } from '../../core/kind.js';
 import type { ConventionInput } from './schema.js';
-import { partyView, signatoryOf, type Party, type PartyView } from '../_shared/parties.js';
+import { originals, partyView, signatoryOf, type Party, type PartyView } from '../_shared/parties.js';
 
 /** The articles in the order of the template; optional ones carry their condition. */
 export function articlePlan(input: ConventionInput) {
@@ -129,7 +128,7 @@ export function buildConventionViewModel(input: ConventionInput, context: BuildC
     signature: {
       lieu: typography(input.signature.lieu),
       date: formatDate(signatureDate),
-      exemplaires: `${numberInWords(exemplaires)} exemplaire${exemplaires > 1 ? 's' : ''} origina${exemplaires > 1 ? 'ux' : 'l'}`,
+      exemplaires: originals(exemplaires),
       donneurOrdre: signatureView(donneurOrdre),
       structurePorteuse: signatureView(structurePorteuse),
     },
