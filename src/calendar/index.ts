@@ -26,19 +26,11 @@ export const scheduleSchema = Joi.object({
   dateSaisineAvis: isoDate('Date de saisine pour l’avis motivé'),
 }).label('Échéances');
 
-interface ScheduleInput {
-  dateSignature: Date;
-  dateEntreeEnVigueur?: Date;
-  dureeInitialeMois: number;
-  reconductionTacite: boolean;
-  preavisNonReconductionMois: number;
-  delaiMiseEnDemeureMois: number;
-  delaiAvisMotiveJours: number;
-  alsaceMoselle: boolean;
+type ScheduleInput = Parameters<typeof conventionTerms>[0] & {
   dateReference?: Date;
   dateReceptionMiseEnDemeure?: Date;
   dateSaisineAvis?: Date;
-}
+};
 
 const withText = (p: { numero: number; debut: IsoDate; fin: IsoDate }) => ({ ...p, debutTexte: formatDate(p.debut), finTexte: formatDate(p.fin) });
 

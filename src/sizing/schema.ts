@@ -6,9 +6,13 @@ import Joi from 'joi';
 import { date } from '../core/fields.js';
 import { BUYER_TYPES, NATURES, type BuyerType, type Nature, type Reference } from './reference.js';
 
-export interface LotInput {
+export interface LotInput extends LotSizingFields {
   numero: string;
   intitule: string;
+}
+
+/** What the sizing rules need to know of a lot. */
+export interface LotSizingFields {
   famille?: string;
   cpv?: string;
   montantHT: number;

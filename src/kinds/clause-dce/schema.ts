@@ -6,7 +6,7 @@ import Joi from 'joi';
 import { CIVILITES, count, email, flag, phone, text } from '../../core/fields.js';
 import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
-import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type TerritoryInput } from '../../sizing/schema.js';
+import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotSizingFields, type TerritoryInput } from '../../sizing/schema.js';
 
 export const LEVIERS = [
   'condition-execution',
@@ -119,15 +119,7 @@ export interface ClauseLotInput {
   intitule: string;
   levier: Levier;
   heures?: number;
-  dimensionnement?: {
-    famille?: string;
-    cpv?: string;
-    montantHT: number;
-    dureeMois: number;
-    formeMarche: 'ordinaire' | 'accord-cadre';
-    gestionUrbaineProximite?: boolean;
-    parametres?: { partMainOeuvre?: number; tauxInsertion?: number; coutHoraire?: number };
-  };
+  dimensionnement?: LotSizingFields;
   critere?: { numero?: string; ponderation: number; sousCriteres?: { libelle: string; ponderation: number }[] };
   motifSansClause?: string;
 }
