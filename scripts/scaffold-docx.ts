@@ -14,6 +14,8 @@
  *                                                 starting with "~" is a signature zone
  *   +| a | b |      row of a bordered data table; its first row is the header row
  *   === text        part heading, starting a new page
+ *   . text          line of an address (no space after)
+ *   >> text         line of the recipient's block of a letter (indented to the right)
  *   @header text    page header        @footer text, where {PAGE} and {NUMPAGES} are page fields
  *   other lines     body paragraph; **bold** spans are bold.
  */
@@ -145,6 +147,8 @@ function build(markup: string): { body: string; header: string; footer: string }
     else if (line.startsWith('> ')) out.push(paragraph('Centered', line.slice(2)));
     else if (line.startsWith('! ')) out.push(paragraph('Note', line.slice(2)));
     else if (line.startsWith('=== ')) out.push(paragraph('PartHeading', line.slice(4)));
+    else if (line.startsWith('>> ')) out.push(paragraph('Recipient', line.slice(3)));
+    else if (line.startsWith('. ')) out.push(paragraph('AddressLine', line.slice(2)));
     else out.push(paragraph(null, line));
   }
   flushTable();
@@ -168,6 +172,8 @@ const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="100"/><w:jc w:val="left"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:color w:val="2F5496"/><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr><w:spacing w:after="60"/><w:ind w:left="567" w:hanging="284"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Centered"><w:name w:val="Centered"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="AddressLine"><w:name w:val="Address Line"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="0"/><w:jc w:val="left"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:styleId="Recipient"><w:name w:val="Recipient"/><w:basedOn w:val="AddressLine"/><w:qFormat/><w:pPr><w:ind w:left="5103"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="Normal"/><w:qFormat/><w:rPr><w:i/><w:color w:val="595959"/><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="SignatureBlock"><w:name w:val="Signature Block"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:after="40"/><w:jc w:val="left"/></w:pPr></w:style>
 <w:style w:type="paragraph" w:styleId="SignatureZone"><w:name w:val="Signature Zone"/><w:basedOn w:val="SignatureBlock"/><w:qFormat/><w:pPr><w:spacing w:before="60" w:after="1300"/></w:pPr><w:rPr><w:i/><w:color w:val="7F7F7F"/><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>

@@ -26,6 +26,8 @@ export const STYLE_MAP = [
   "p[style-name='List Number'] => ol > li:fresh",
   "p[style-name='Centered'] => p.centre:fresh",
   "p[style-name='Note'] => p.note:fresh",
+  "p[style-name='Address Line'] => p.adresse:fresh",
+  "p[style-name='Recipient'] => p.destinataire:fresh",
   "p[style-name='Signature Block'] => p.bloc-signature:fresh",
   "p[style-name='Table Text'] => p.texte-tableau:fresh",
   "p[style-name='Table Heading'] => p.entete-tableau:fresh",
