@@ -1,0 +1,212 @@
+/**
+ * Indicators of the bilans, pure functions over the follow-up data: per market (hours against the
+ * goal, realisation rate, projection at the current pace, status, people, breakdowns, outcomes) and
+ * per buyer and year. People are counted once however many months, markets or categories they
+ * appear in. Small cells are protected: a breakdown value counting fewer people than the threshold is
+ * merged into an "other" line, itself masked when still too small.
+ */
+import { LABELS, type FollowUp, type Market } from './model.js';
+
+export type Status = 'non-commence' | 'dans-les-temps' | 'en-retard' | 'atteint' | 'termine-non-atteint';
+
+export const STATUS_LABELS: Record<Status, string> = {
+  'non-commence': 'Non commencé',
+  'dans-les-temps': 'Dans les temps',
+  'en-retard': 'En retard',
+  atteint: 'Objectif atteint',
+  'termine-non-atteint': 'Terminé, objectif non atteint',
+};
+
+export interface BreakdownLine {
+  valeur: string;
+  libelle: string;
+  heures: number | null;
+  personnes: number | null;
+  masque: boolean;
+}
+
+export interface Breakdowns {
+  modalite: BreakdownLine[];
+  contrat: BreakdownLine[];
+  categorie: BreakdownLine[];
+  sexe: BreakdownLine[];
+  trancheAge: BreakdownLine[];
+  residenceQpv: BreakdownLine[];
+  sortie: BreakdownLine[];
+  sortie6mois: BreakdownLine[];
+}
+
+export interface MarketIndicators {
+  reference: string;
+  acheteur: string;
+  titulaire: string;
+  lot: string;
+  objectifHeures: number;
+  heures: number;
+  heuresFormation: number;
+  tauxRealisation: number;
+  moisEcoules: number;
+  moisTotal: number;
+  projection: number;
+  statut: Status;
+  personnes: number;
+  /** Hours per month, from the first month of the market to the month of the report. */
+  progression: { mois: string; heures: number; cumul: number }[];
+  repartitions: Breakdowns;
+}
+
+export interface AnnualIndicators {
+  acheteur: string;
+  annee: number;
+  marches: MarketIndicators[];
+  nombreMarches: number;
+  heures: number;
+  heuresFormation: number;
+  objectifHeures: number;
+  personnes: number;
+  marchesEnRetard: string[];
+  repartitions: Breakdowns;
+}
+
+export interface IndicatorOptions {
+  /** Month of the report, "yyyy-mm": records after it are ignored. */
+  moisArrete: string;
+  /** Breakdown values counting fewer people than this are merged and masked. */
+  seuilConfidentialite: number;
+}
+
+const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+const monthOf = (d: Date) => d.toISOString().slice(0, 7);
+const monthName = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+const DIMENSIONS = ['modalite', 'contrat', 'categorie', 'sexe', 'trancheAge', 'residenceQpv', 'sortie', 'sortie6mois'] as const;
+
+function dimensionValue(row: FollowUp, dimension: (typeof DIMENSIONS)[number]): string | undefined {
+  if (dimension === 'residenceQpv') return row.residenceQpv ? 'oui' : 'non';
+  return row[dimension];
+}
+
+/**
+ * Hours and distinct people per value of each dimension. Outcomes (sortie, sortie6mois) are a
+ * person's last known situation, so each person counts in one outcome only.
+ */
+export function breakdowns(rows: FollowUp[], threshold: number): Breakdowns {
+  const out = {} as Breakdowns;
+  // The last known outcome of each person (rows sorted by month).
+  const lastOutcome = new Map<string, { sortie?: string; sortie6mois?: string }>();
+  for (const row of [...rows].sort((a, b) => a.mois.localeCompare(b.mois))) {
+    const known = lastOutcome.get(row.personne) ?? {};
+    lastOutcome.set(row.personne, { sortie: row.sortie ?? known.sortie, sortie6mois: row.sortie6mois ?? known.sortie6mois });
+  }
+  for (const dimension of DIMENSIONS) {
+    const acc = new Map<string, { heures: number; personnes: Set<string> }>();
+    const add = (value: string, hours: number, person: string) => {
+      const entry = acc.get(value) ?? { heures: 0, personnes: new Set<string>() };
+      entry.heures += hours;
+      entry.personnes.add(person);
+      acc.set(value, entry);
+    };
+    if (dimension === 'sortie' || dimension === 'sortie6mois') {
+      for (const [person, outcome] of lastOutcome) if (outcome[dimension]) add(outcome[dimension]!, 0, person);
+    } else {
+      for (const row of rows) {
+        const value = dimensionValue(row, dimension);
+        if (value !== undefined) add(value, row.heures, row.personne);
+      }
+    }
+    const order = Object.keys(LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension] ?? {});
+    const lines = [...acc.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+    const shown: BreakdownLine[] = [];
+    const small = { heures: 0, personnes: new Set<string>(), count: 0 };
+    for (const [value, entry] of lines) {
+      const label = LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension]?.[value] ?? value;
+      const withHours = dimension !== 'sortie' && dimension !== 'sortie6mois';
+      if (entry.personnes.size >= threshold) {
+        shown.push({ valeur: value, libelle: label, heures: withHours ? round(entry.heures) : null, personnes: entry.personnes.size, masque: false });
+      } else {
+        small.heures += entry.heures;
+        entry.personnes.forEach((p) => small.personnes.add(p));
+        small.count++;
+      }
+    }
+    if (small.count > 0) {
+      const enough = small.personnes.size >= threshold;
+      const withHours = dimension !== 'sortie' && dimension !== 'sortie6mois';
+      shown.push({
+        valeur: 'autres',
+        libelle: `Autres valeurs regroupées (moins de ${threshold} personnes chacune)`,
+        heures: enough && withHours ? round(small.heures) : null,
+        personnes: enough ? small.personnes.size : null,
+        masque: !enough,
+      });
+    }
+    out[dimension] = shown;
+  }
+  return out;
+}
+
+export function marketIndicators(market: Market, rows: FollowUp[], options: IndicatorOptions): MarketIndicators {
+  const start = monthIndex(monthOf(market.dateDebut));
+  const end = monthIndex(monthOf(market.dateFin));
+  const report = monthIndex(options.moisArrete);
+  const mine = rows.filter((r) => r.marche === market.reference && monthIndex(r.mois) <= report);
+  const hours = mine.reduce((s, r) => s + r.heures, 0);
+  const training = mine.reduce((s, r) => s + r.heuresFormation, 0);
+  const total = end - start + 1;
+  const elapsed = Math.max(0, Math.min(report, end) - start + 1);
+  const projection = elapsed === 0 ? 0 : report >= end ? hours : (hours / elapsed) * total;
+  let status: Status;
+  if (hours >= market.objectifHeures) status = 'atteint';
+  else if (report < start) status = 'non-commence';
+  else if (report >= end) status = 'termine-non-atteint';
+  else status = projection >= market.objectifHeures ? 'dans-les-temps' : 'en-retard';
+
+  const perMonth = new Map<number, number>();
+  for (const r of mine) perMonth.set(monthIndex(r.mois), (perMonth.get(monthIndex(r.mois)) ?? 0) + r.heures);
+  const progression: MarketIndicators['progression'] = [];
+  let cumul = 0;
+  for (let m = start; m <= Math.min(report, end); m++) {
+    cumul += perMonth.get(m) ?? 0;
+    progression.push({ mois: monthName(m), heures: round(perMonth.get(m) ?? 0), cumul: round(cumul) });
+  }
+  return {
+    reference: market.reference,
+    acheteur: market.acheteur,
+    titulaire: market.titulaire,
+    lot: market.lot ?? '',
+    objectifHeures: market.objectifHeures,
+    heures: round(hours),
+    heuresFormation: round(training),
+    tauxRealisation: round(hours / market.objectifHeures, 4),
+    moisEcoules: elapsed,
+    moisTotal: total,
+    projection: round(projection),
+    statut: status,
+    personnes: new Set(mine.map((r) => r.personne)).size,
+    progression,
+    repartitions: breakdowns(mine, options.seuilConfidentialite),
+  };
+}
+
+/** The year of a buyer: its markets active that year, hours of the year's months, people counted once. */
+export function annualIndicators(buyer: string, year: number, markets: Market[], rows: FollowUp[], options: Omit<IndicatorOptions, 'moisArrete'>): AnnualIndicators {
+  const first = `${year}-01`;
+  const last = `${year}-12`;
+  const active = markets.filter((m) => m.acheteur === buyer && monthOf(m.dateDebut) <= last && monthOf(m.dateFin) >= first);
+  const references = new Set(active.map((m) => m.reference));
+  const yearRows = rows.filter((r) => references.has(r.marche) && r.mois >= first && r.mois <= last);
+  const perMarket = active.map((m) => marketIndicators(m, rows, { ...options, moisArrete: last }));
+  return {
+    acheteur: buyer,
+    annee: year,
+    marches: perMarket,
+    nombreMarches: active.length,
+    heures: round(yearRows.reduce((s, r) => s + r.heures, 0)),
+    heuresFormation: round(yearRows.reduce((s, r) => s + r.heuresFormation, 0)),
+    objectifHeures: active.reduce((s, m) => s + m.objectifHeures, 0),
+    personnes: new Set(yearRows.map((r) => r.personne)).size,
+    marchesEnRetard: perMarket.filter((m) => m.statut === 'en-retard' || m.statut === 'termine-non-atteint').map((m) => m.reference),
+    repartitions: breakdowns(yearRows, options.seuilConfidentialite),
+  };
+}
