@@ -2,8 +2,9 @@
  * Indicators of the bilans, pure functions over the follow-up data: per market (hours against the
  * goal, realisation rate, projection at the current pace, status, people, breakdowns, outcomes) and
  * per buyer and year. People are counted once however many months, markets or categories they
- * appear in. Small cells are protected: a breakdown value counting fewer people than the threshold is
- * merged into an "other" line, itself masked when still too small.
+ * appear in. Small cells are protected: breakdown values counting fewer people than the threshold are
+ * merged into an "other" line, which takes in the smallest published values until it reaches the
+ * threshold too (so that it cannot be found by difference), and is masked if it never does.
  */
 import { LABELS, type FollowUp, type Market } from './model.js';
 
@@ -117,27 +118,37 @@ export function breakdowns(rows: FollowUp[], threshold: number): Breakdowns {
     }
     const order = Object.keys(LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension] ?? {});
     const lines = [...acc.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
-    const shown: BreakdownLine[] = [];
-    const small = { heures: 0, personnes: new Set<string>(), count: 0 };
-    for (const [value, entry] of lines) {
-      const label = LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension]?.[value] ?? value;
-      const withHours = dimension !== 'sortie' && dimension !== 'sortie6mois';
-      if (entry.personnes.size >= threshold) {
-        shown.push({ valeur: value, libelle: label, heures: withHours ? round(entry.heures) : null, personnes: entry.personnes.size, masque: false });
-      } else {
-        small.heures += entry.heures;
-        entry.personnes.forEach((p) => small.personnes.add(p));
-        small.count++;
-      }
+    const withHours = dimension !== 'sortie' && dimension !== 'sortie6mois';
+    const label = (value: string) => LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension]?.[value] ?? value;
+    const big = lines.filter(([, e]) => e.personnes.size >= threshold);
+    const small = lines.filter(([, e]) => e.personnes.size < threshold);
+    // Secondary protection: the regrouped small values could be found by difference with the total,
+    // so the smallest published values join the group until it reaches the threshold itself.
+    const group = { heures: 0, personnes: new Set<string>() };
+    const absorb = ([, e]: [string, { heures: number; personnes: Set<string> }]) => {
+      group.heures += e.heures;
+      e.personnes.forEach((p) => group.personnes.add(p));
+    };
+    small.forEach(absorb);
+    if (small.length > 0) {
+      big.sort((a, b) => a[1].personnes.size - b[1].personnes.size);
+      while (group.personnes.size < threshold && big.length > 0) absorb(big.shift()!);
+      big.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
     }
-    if (small.count > 0) {
-      const enough = small.personnes.size >= threshold;
-      const withHours = dimension !== 'sortie' && dimension !== 'sortie6mois';
+    const shown: BreakdownLine[] = big.map(([value, e]) => ({
+      valeur: value,
+      libelle: label(value),
+      heures: withHours ? round(e.heures) : null,
+      personnes: e.personnes.size,
+      masque: false,
+    }));
+    if (small.length > 0) {
+      const enough = group.personnes.size >= threshold;
       shown.push({
         valeur: 'autres',
         libelle: `Autres valeurs regroupées (moins de ${threshold} personnes chacune)`,
-        heures: enough && withHours ? round(small.heures) : null,
-        personnes: enough ? small.personnes.size : null,
+        heures: enough && withHours ? round(group.heures) : null,
+        personnes: enough ? group.personnes.size : null,
         masque: !enough,
       });
     }

@@ -62,6 +62,11 @@ export interface DocumentKind<Input = unknown, ViewModel extends BaseViewModel =
    * document is refused with 422 listing them; a draft shows them.
    */
   check?(input: Input, context: Omit<BuildContext, 'warnings'>): FieldError[];
+  /**
+   * Reads uploaded data files other than JSON (spreadsheets…) into part of the input, merged with
+   * the form fields. Kinds without it accept JSON files only.
+   */
+  readUploads?(files: { fieldname: string; originalname: string; mimetype: string; buffer: Buffer }[]): Promise<Record<string, unknown>>;
   /** File name without extension, e.g. "convention-partenariat-cc-trois-vallees-2026-12-01". */
   fileName(viewModel: ViewModel): string;
 }

@@ -6,3 +6,5 @@ import './mise-en-demeure-partenaire/index.js';
 import './mise-en-demeure-titulaire/index.js';
 import './avis-motive/index.js';
 import './avenant/index.js';
+import './bilan-marche/index.js';
+import './bilan-annuel/index.js';

@@ -11,7 +11,10 @@ import { MODES } from '../core/validation.js';
 import { FORMAT_IDS } from '../formats.js';
 import type { GeneratedDocument, Generator } from '../generator.js';
 import { echeances } from '../calendar/index.js';
+import { blankCsv, blankModel, indicators, indicatorsCsv } from '../bilans/index.js';
+import { readFollowUpFiles } from '../bilans/tabular.js';
 import { catalogue, dimensionner } from '../sizing/index.js';
+import { hiddenKeys } from '../web/form.js';
 import { formPage, indexPage } from '../web/pages.js';
 import { DEFAULT_LIMITS, readDocumentInput, type InputLimits } from './input.js';
 import { jsonSchemaOf } from './json-schema.js';
@@ -70,10 +73,12 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
     res.type('application/json').send(readFileSync(kind.example, 'utf8'));
   });
 
+  const kindUploads = (req: Request) => getKind(String(req.params.kind)).readUploads;
+
   app.post('/api/v1/documents/:kind', (req, _res, next) => {
     getKind(String(req.params.kind));
     next();
-  }, readDocumentInput(options.limits ?? DEFAULT_LIMITS), async (req, res) => {
+  }, readDocumentInput(options.limits ?? DEFAULT_LIMITS, kindUploads), async (req, res) => {
     const fields = (res.locals.formFields ?? {}) as Record<string, unknown>;
     const doc = await generator.generate(String(req.params.kind), res.locals.data, {
       format: queryString(req, 'format') ?? (typeof fields.format === 'string' ? fields.format : undefined),
@@ -100,6 +105,36 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
     res.json(echeances(res.locals.data));
   });
 
+  // Bilans: indicators as data, blank models of the follow-up spreadsheets.
+  app.post(
+    '/api/v1/bilans/indicateurs',
+    readDocumentInput(options.limits ?? DEFAULT_LIMITS, () => async (files) => ({ ...(await readFollowUpFiles(files)) })),
+    (req, res) => {
+      const data = { ...(res.locals.data as Record<string, unknown>) };
+      for (const key of ['moisArrete', 'seuilConfidentialite']) {
+        const q = queryString(req, key);
+        if (q !== undefined) data[key] = q;
+      }
+      const result = indicators(data);
+      const format = queryString(req, 'format') ?? 'json';
+      if (format === 'csv') {
+        res.type('text/csv; charset=utf-8').attachment(`indicateurs-${result.moisArrete}.csv`).send(indicatorsCsv(result));
+      } else if (format === 'json') {
+        res.json(result);
+      } else {
+        throw new InvalidInputError('Format inconnu.', [{ path: 'format', type: 'any.only', message: `Format inconnu « ${format} ». Formats disponibles : json, csv.` }]);
+      }
+    },
+  );
+  app.get('/api/v1/bilans/modele.xlsx', async (_req, res) => {
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment('modele-suivi-clauses.xlsx').send(await blankModel());
+  });
+  app.get('/api/v1/bilans/modele-:sheet.csv', (req, res) => {
+    const sheet = String(req.params.sheet);
+    if (sheet !== 'marches' && sheet !== 'suivi') throw new NotFoundError(`Aucun modèle « ${sheet} » : modèles disponibles : marches, suivi.`);
+    res.type('text/csv; charset=utf-8').attachment(`${sheet}.csv`).send(blankCsv(sheet));
+  });
+
   // Web pages.
   app.get('/', (_req, res) => {
     res.type('html').send(indexPage(listKinds()));
@@ -108,10 +143,11 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
   app.get('/formulaires/:kind', (req, res) => {
     const kind = getKind(String(req.params.kind));
     const values = req.query.exemple ? (JSON.parse(readFileSync(kind.example, 'utf8')) as Record<string, unknown>) : {};
-    res.type('html').send(formPage(kind, FORMAT_IDS, { values }));
+    const hidden = Object.fromEntries(hiddenKeys(kind.schema).filter((k) => k in values).map((k) => [k, values[k]]));
+    res.type('html').send(formPage(kind, FORMAT_IDS, { values, hidden }));
   });
 
-  app.post('/formulaires/:kind', readDocumentInput(options.limits ?? DEFAULT_LIMITS), async (req, res) => {
+  app.post('/formulaires/:kind', readDocumentInput(options.limits ?? DEFAULT_LIMITS, kindUploads), async (req, res) => {
     const kind = getKind(String(req.params.kind));
     const fields = (res.locals.formFields ?? {}) as Record<string, unknown>;
     const format = typeof fields.format === 'string' ? fields.format : 'pdf';

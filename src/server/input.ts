@@ -14,7 +14,8 @@ export interface InputLimits {
   fileBytes: number;
 }
 
-export const DEFAULT_LIMITS: InputLimits = { jsonBytes: 1024 * 1024, fileBytes: 1024 * 1024 };
+/** Bodies and files up to 20 MiB: a year of follow-up data of a large facilitator is about 8 MiB of JSON. */
+export const DEFAULT_LIMITS: InputLimits = { jsonBytes: 20 * 1024 * 1024, fileBytes: 20 * 1024 * 1024 };
 
 /** Field names used by the form and the API besides the data. */
 export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees']);
@@ -81,34 +82,45 @@ function parseJsonText(text: string, path: string): unknown {
   }
 }
 
-/** The data of a multipart request: the uploaded or pasted JSON, with the named fields over it. */
-export function multipartData(req: Request): unknown {
+/** Reads uploaded files other than JSON (spreadsheets…) into part of the data. */
+export type UploadReader = (files: Express.Multer.File[]) => Promise<Record<string, unknown>>;
+
+const isJsonFile = (file: Express.Multer.File) =>
+  /json/i.test(file.mimetype) || /\.json$/i.test(file.originalname) || (file.mimetype === 'application/octet-stream' && !/\.(csv|xlsx)$/i.test(file.originalname));
+
+/**
+ * The data of a multipart request: the uploaded or pasted JSON, the uploaded spreadsheets when the
+ * route reads them, and the named fields over all of it.
+ */
+export async function multipartData(req: Request, readUploads?: UploadReader): Promise<unknown> {
   const files = (req.files as Express.Multer.File[] | undefined) ?? [];
   const body = (req.body ?? {}) as Record<string, unknown>;
   let base: unknown = {};
-  const file = files[0];
-  if (file) {
-    const isJson = /json/i.test(file.mimetype) || /\.json$/i.test(file.originalname) || file.mimetype === 'application/octet-stream';
-    if (!isJson) {
-      throw new UnsupportedMediaTypeError('Le fichier envoyé n’est pas un fichier JSON.', [
-        { path: file.fieldname, type: 'file.type', message: `Le fichier « ${file.originalname} » (${file.mimetype}) n’est pas un fichier JSON (.json).` },
-      ]);
-    }
-    base = parseJsonText(file.buffer.toString('utf8').replace(/^\uFEFF/, ''), file.fieldname);
-  } else if (typeof body.donnees === 'string' && body.donnees.trim() !== '') {
-    base = parseJsonText(body.donnees, 'donnees');
+  const json = files.filter(isJsonFile);
+  const others = files.filter((f) => !isJsonFile(f));
+  if (json.length > 1) {
+    throw new InvalidInputError('Un seul fichier JSON est attendu.', [{ path: json[1]!.fieldname, type: 'file.count', message: 'Envoyez un seul fichier JSON de données.' }]);
   }
+  if (others.length > 0 && !readUploads) {
+    const file = others[0]!;
+    throw new UnsupportedMediaTypeError('Le fichier envoyé n’est pas un fichier JSON.', [
+      { path: file.fieldname, type: 'file.type', message: `Le fichier « ${file.originalname} » (${file.mimetype}) n’est pas un fichier JSON (.json).` },
+    ]);
+  }
+  if (json[0]) base = parseJsonText(json[0].buffer.toString('utf8').replace(/^\uFEFF/, ''), json[0].fieldname);
+  else if (typeof body.donnees === 'string' && body.donnees.trim() !== '') base = parseJsonText(body.donnees, 'donnees');
+  if (others.length > 0) base = merge(base, await readUploads!(others));
   return merge(base, unflatten(body));
 }
 
 /**
  * Parses the body by content type: JSON, multipart, or 415. Leaves the data in `res.locals.data`.
  */
-export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS): RequestHandler {
+export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS, uploadsFor?: (req: Request) => UploadReader | undefined): RequestHandler {
   const json = express.json({ limit: limits.jsonBytes, strict: false, type: () => true });
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: limits.fileBytes, files: 1, fields: 500, fieldSize: 64 * 1024, parts: 502 },
+    limits: { fileSize: limits.fileBytes, files: 3, fields: 2000, fieldSize: 64 * 1024, parts: 2003 },
   }).any();
 
   return (req: Request, res: Response, next: NextFunction) => {
@@ -132,13 +144,13 @@ export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS): Request
     if (req.is('multipart/form-data')) {
       upload(req, res, (error?: unknown) => {
         if (error) return next(error);
-        try {
-          res.locals.data = multipartData(req);
-          res.locals.formFields = req.body;
-          next();
-        } catch (e) {
-          next(e);
-        }
+        multipartData(req, uploadsFor?.(req))
+          .then((data) => {
+            res.locals.data = data;
+            res.locals.formFields = req.body;
+            next();
+          })
+          .catch(next);
       });
       return;
     }

@@ -192,3 +192,11 @@ export function formModel(schema: Joi.ObjectSchema, values: Record<string, unkno
     summary: errors.map((e) => ({ href: `#${domId(e.path || 'racine')}`, message: e.path ? `${e.path} : ${e.message}` : e.message })),
   };
 }
+
+/** The top-level keys of a schema that the form does not show (sent as files or JSON instead). */
+export function hiddenKeys(schema: Joi.ObjectSchema): string[] {
+  const desc = schema.describe() as Description;
+  return Object.entries(desc.keys ?? {})
+    .filter(([, child]) => meta(child, 'hidden') === true)
+    .map(([key]) => key);
+}

@@ -16,7 +16,7 @@ const templates = {
   css: read('web.css'),
 };
 
-const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF (à signer)', docx: 'DOCX (Word, modifiable)', html: 'HTML (aperçu)' };
+const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF (à signer)', docx: 'DOCX (Word, modifiable)', html: 'HTML (aperçu)', md: 'Markdown (texte à coller)', txt: 'Texte brut' };
 
 function page(title: string, content: string): string {
   return Mustache.render(templates.layout, { titre: title, css: templates.css, contenu: content });
@@ -28,6 +28,8 @@ export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[]): string
 
 export interface FormPageState {
   values?: Record<string, unknown>;
+  /** Data of the sections not shown in the form (sent along as JSON), e.g. an example's follow-up records. */
+  hidden?: Record<string, unknown>;
   errors?: FieldError[];
   problem?: { title: string; detail: string };
   format?: string;
@@ -45,6 +47,8 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
       probleme: state.problem,
       brouillon: state.mode === 'draft',
       formats: formats.map((id) => ({ id, label: FORMAT_LABELS[id] ?? id, selected: id === (state.format ?? 'pdf') })),
+      donneesMasquees: state.hidden && Object.keys(state.hidden).length > 0 ? JSON.stringify(state.hidden) : '',
+      tableur: Boolean(kind.readUploads),
     },
     { section: templates.section },
   );

@@ -68,11 +68,18 @@ describe('bilan indicators', () => {
       row({ personne: 'D', sexe: 'M', modalite: 'mise-a-disposition', heures: 50 }),
     ];
     const b = breakdowns(rows, 3);
-    expect(b.sexe).to.deep.equal([
-      { valeur: 'F', libelle: 'Femmes', heures: 400, personnes: 3, masque: false },
+    // One man: he cannot be shown, nor found as "total minus women": both are regrouped.
+    expect(b.sexe).to.deep.equal([{ valeur: 'autres', libelle: 'Autres valeurs regroupées (moins de 3 personnes chacune)', heures: 450, personnes: 4, masque: false }]);
+    expect(b.modalite).to.deep.equal([{ valeur: 'autres', libelle: 'Autres valeurs regroupées (moins de 3 personnes chacune)', heures: 450, personnes: 4, masque: false }]);
+    // With enough people, only the small values are regrouped.
+    const more = [...rows, row({ personne: 'E', sexe: 'M' }), row({ personne: 'F', sexe: 'M' }), row({ personne: 'G', sexe: 'F', trancheAge: '50-plus' })];
+    const b2 = breakdowns(more, 3);
+    expect(b2.sexe.map((l) => [l.valeur, l.personnes])).to.deep.equal([['F', 4], ['M', 3]]);
+    expect(b2.trancheAge.map((l) => [l.valeur, l.personnes, l.masque])).to.deep.equal([['autres', 7, false]]);
+    // Everything below the threshold: masked.
+    expect(breakdowns([row({ personne: 'A' })], 3).sexe).to.deep.equal([
       { valeur: 'autres', libelle: 'Autres valeurs regroupées (moins de 3 personnes chacune)', heures: null, personnes: null, masque: true },
     ]);
-    expect(b.modalite[0]).to.deep.equal({ valeur: 'embauche-directe', libelle: 'Embauche directe', heures: 400, personnes: 3, masque: false });
   });
 
   it('counts each person’s last known outcome once', () => {

@@ -180,12 +180,13 @@ describe('HTTP API', () => {
     expect(file.body.errors).to.deep.equal([{ path: 'donnees', type: 'file.tooLarge', message: 'Le fichier « donnees » dépasse la taille maximale autorisée.' }]);
   });
 
-  it('refuses a second file and hostile field names with 4xx', async () => {
+  it('refuses a second JSON file and hostile field names with 4xx', async () => {
     const two = await request(app)
       .post('/api/v1/documents/convention')
       .attach('donnees', Buffer.from('{}'), { filename: 'a.json', contentType: 'application/json' })
       .attach('autre', Buffer.from('{}'), { filename: 'b.json', contentType: 'application/json' });
-    expect(two.status).to.equal(413);
+    expect(two.status).to.equal(400);
+    expect(two.body.errors[0]).to.include({ type: 'file.count' });
     const proto = await request(app).post('/api/v1/documents/convention').field('__proto__.polluted', 'oui').expect(400);
     expect(proto.body.errors[0]).to.include({ path: '__proto__.polluted', type: 'field.name' });
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);

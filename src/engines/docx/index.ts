@@ -1,7 +1,7 @@
 /**
  * DOCX engine: fills a kind's DOCX template with its view model (docxtemplater, {{ }} delimiters,
- * dotted paths only), then applies the package-level features every kind shares: document
- * properties, and the "PROJET" watermark of drafts.
+ * dotted paths only), then applies the package-level features every kind shares: images of the view
+ * model, document properties, and the "PROJET" watermark of drafts.
  */
 import { readFileSync } from 'node:fs';
 import Docxtemplater from 'docxtemplater';
@@ -11,6 +11,7 @@ import { TemplateError } from '../../core/errors.js';
 import { dotPathParser } from './parser.js';
 import { writeProperties } from './properties.js';
 import { addWatermark } from './watermark.js';
+import { embedImages, prepareImages } from './images.js';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const DRAFT_MARK = 'PROJET';
@@ -73,8 +74,9 @@ export interface DocxRenderOptions {
 export function renderDocx(templatePath: string, viewModel: BaseViewModel, options: DocxRenderOptions): Buffer {
   const missingTags: string[] = [];
   const doc = compileTemplate(templatePath, (tag) => missingTags.push(tag));
+  const { prepared, images } = prepareImages(viewModel);
   try {
-    doc.render(viewModel);
+    doc.render(prepared);
   } catch (error) {
     throw templateError(templatePath, error);
   }
@@ -87,6 +89,7 @@ export function renderDocx(templatePath: string, viewModel: BaseViewModel, optio
     );
   }
   const zip = doc.getZip();
+  embedImages(zip, images);
   writeProperties(zip, viewModel.document, options.now);
   if (viewModel.brouillon) addWatermark(zip, DRAFT_MARK);
   return zip.generate({ type: 'nodebuffer', compression: 'DEFLATE', mimeType: DOCX_CONTENT_TYPE });

@@ -18,8 +18,13 @@ export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
  * Tables as plain grids: the paragraphs of a cell joined on one line, the first row as header
  * (GFM tables need one), so that no table falls back to HTML.
  */
+/** An image (a chart) is described by its alternative text in the text outputs. */
+function imagesAsText(html: string): string {
+  return html.replace(/<img\b[^>]*?alt="([^"]*)"[^>]*>/g, (_m, alt: string) => (alt ? `Graphique : ${alt}` : '')).replace(/<img\b[^>]*>/g, '');
+}
+
 export function flattenTables(html: string): string {
-  return unwrapSingleColumnTables(html)
+  return unwrapSingleColumnTables(imagesAsText(html))
     .replace(/<(td|th)([^>]*)>([\s\S]*?)<\/\1>/g, (_m, tag: string, attrs: string, inner: string) => {
       const text = inner
         .replace(/<\/p>\s*<p[^>]*>/g, ' – ')

@@ -1,0 +1,13 @@
+/**
+ * An image placed in a document by its view model (a chart…). The DOCX engine embeds it where the
+ * template has a raw tag `{{@path}}` alone in its paragraph; the HTML and PDF follow from the DOCX.
+ */
+export class DocImage {
+  constructor(
+    readonly png: Buffer,
+    readonly widthCm: number,
+    readonly heightCm: number,
+    /** Alternative text: what the image shows, for readers who cannot see it and for text outputs. */
+    readonly alt: string,
+  ) {}
+}

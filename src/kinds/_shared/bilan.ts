@@ -1,0 +1,77 @@
+/**
+ * What the two bilans share: the follow-up data and its upload as spreadsheets, the month of the
+ * report, the small-cell threshold, the breakdown tables and charts.
+ */
+import Joi from 'joi';
+import { count, longText, text } from '../../core/fields.js';
+import { formatNumber } from '../../core/french.js';
+import type { DocImage } from '../../core/image.js';
+import { breakdownSvg, chart } from '../../engines/charts/index.js';
+import type { Breakdowns, BreakdownLine } from '../../bilans/indicators.js';
+import { followUpDataSchema, type FollowUp, type Market } from '../../bilans/model.js';
+import { readFollowUpFiles, type UploadedFile } from '../../bilans/tabular.js';
+
+export const bilanCommonKeys = () => ({
+  structurePorteuse: text('Structure porteuse de la clause', 200).required(),
+  seuilConfidentialite: count('Effectif minimal d’une case publiée', 2, 20)
+    .default(3)
+    .description('Une valeur qui compte moins de personnes est regroupée avec d’autres, ou masquée.'),
+  commentaire: longText('Analyse qualitative', 5000),
+  // Thousands of records: sent as a file (JSON, XLSX or CSV), not typed in the web form.
+  donnees: followUpDataSchema.label('Données de suivi').meta({ hidden: true }).required(),
+});
+
+export interface BilanCommon {
+  structurePorteuse: string;
+  seuilConfidentialite: number;
+  commentaire?: string;
+  donnees: { marches: Market[]; suivi: FollowUp[] };
+}
+
+/** Uploaded spreadsheets become the `donnees` of the input. */
+export async function readBilanUploads(files: UploadedFile[]): Promise<Record<string, unknown>> {
+  return { donnees: await readFollowUpFiles(files) };
+}
+
+export const BREAKDOWN_TITLES: Record<keyof Breakdowns, string> = {
+  categorie: 'Publics',
+  modalite: 'Modalités de mise en œuvre',
+  contrat: 'Types de contrat',
+  sexe: 'Femmes et hommes',
+  trancheAge: 'Âge',
+  residenceQpv: 'Résidence en quartier prioritaire',
+  sortie: 'Situation à la sortie',
+  sortie6mois: 'Situation six mois après la sortie',
+};
+
+export interface BreakdownTable {
+  titre: string;
+  lignes: { libelle: string; personnes: string; heures: string }[];
+  vide: boolean;
+}
+
+const cellText = (line: BreakdownLine, field: 'personnes' | 'heures') => (line[field] === null ? (line.masque ? 'masqué' : '–') : formatNumber(line[field]!));
+
+export function breakdownTables(b: Breakdowns): BreakdownTable[] {
+  return (Object.keys(BREAKDOWN_TITLES) as (keyof Breakdowns)[]).map((key) => ({
+    titre: BREAKDOWN_TITLES[key],
+    lignes: b[key].map((l) => ({ libelle: l.libelle, personnes: cellText(l, 'personnes'), heures: cellText(l, 'heures') })),
+    vide: b[key].length === 0,
+  }));
+}
+
+/** The chart of the people per public category (masked cells left out). */
+export function publicsChart(b: Breakdowns): DocImage | '' {
+  const items = b.categorie.filter((l) => l.personnes !== null).map((l) => ({ label: l.libelle, value: l.personnes! }));
+  if (items.length === 0) return '';
+  return chart(breakdownSvg('Personnes par public', items), 15, `Personnes par public : ${items.map((i) => `${i.label} ${formatNumber(i.value)}`).join(', ')}.`);
+}
+
+export const monthSchema = (label: string) => Joi.string().trim().pattern(/^\d{4}-(0[1-9]|1[0-2])$/, 'un mois AAAA-MM').label(label);
+
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+/** "2027-06" → "juin 2027". */
+export function monthText(month: string): string {
+  const m = Number(month.slice(5, 7));
+  return Number.isInteger(m) && m >= 1 && m <= 12 ? `${MONTHS[m - 1]}\u00A0${month.slice(0, 4)}` : month;
+}

@@ -1,0 +1,109 @@
+/**
+ * View model of the annual overall bilan of a buyer: totals of the year, people counted once across
+ * markets, outcomes, the table and chart of the markets, lagging markets, protected breakdowns.
+ */
+import type { FieldError } from '../../core/errors.js';
+import { formatDate, formatNumber, paragraphs, typography } from '../../core/french.js';
+import type { BaseViewModel, BuildContext } from '../../core/kind.js';
+import type { DocImage } from '../../core/image.js';
+import { chart, doneVersusGoalSvg } from '../../engines/charts/index.js';
+import { annualIndicators, STATUS_LABELS, type AnnualIndicators } from '../../bilans/indicators.js';
+import { breakdownTables, publicsChart, type BreakdownTable } from '../_shared/bilan.js';
+import { isoDay } from '../_shared/parties.js';
+import type { BilanAnnuelInput } from './schema.js';
+
+/** Markets shown in the chart; the table lists them all. */
+const CHART_MARKETS = 15;
+
+export interface BilanAnnuelViewModel extends BaseViewModel {
+  structure: string;
+  acheteur: string;
+  annee: string;
+  date: string;
+  totaux: { marches: string; heures: string; objectif: string; personnes: string; formation: string; enRetard: string };
+  marches: { reference: string; titulaire: string; objectif: string; heures: string; taux: string; statut: string }[];
+  enRetard: { reference: string; statut: string }[];
+  avecRetards: boolean;
+  graphiques: { marches: DocImage | ''; publics: DocImage | '' };
+  noteGraphique: string;
+  repartitions: BreakdownTable[];
+  seuil: string;
+  commentaire: string[];
+  dateIso: string;
+}
+
+const percent = (v: number) => `${formatNumber(Math.round(v * 1000) / 10)}\u00A0%`;
+
+function indicatorsOf(input: BilanAnnuelInput): AnnualIndicators | undefined {
+  if (!Array.isArray(input.donnees?.marches) || typeof input.annee !== 'number') return undefined;
+  return annualIndicators(input.acheteur, input.annee, input.donnees.marches, input.donnees.suivi ?? [], { seuilConfidentialite: input.seuilConfidentialite });
+}
+
+export function checkBilanAnnuel(input: BilanAnnuelInput): FieldError[] {
+  const buyers = [...new Set((input.donnees?.marches ?? []).map((m) => m.acheteur))];
+  if (!buyers.includes(input.acheteur)) {
+    return [{ path: 'acheteur', type: 'acheteur.inconnu', message: `Aucun marché de l’acheteur « ${input.acheteur} » dans les données. Acheteurs présents : ${buyers.join(', ')}.` }];
+  }
+  const ind = indicatorsOf(input);
+  if (ind && ind.nombreMarches === 0) {
+    return [{ path: 'annee', type: 'annee.vide', message: `Aucun marché de « ${input.acheteur} » n’est en cours en ${input.annee}.` }];
+  }
+  return [];
+}
+
+export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: BuildContext): BilanAnnuelViewModel {
+  const ind = indicatorsOf(input);
+  const markets = ind?.marches ?? [];
+  const charted = [...markets].sort((a, b) => b.objectifHeures - a.objectifHeures).slice(0, CHART_MARKETS);
+  return {
+    document: {
+      titre: `Bilan annuel ${input.annee} de la clause sociale – ${typography(input.acheteur)}`,
+      sujet: `Bilan quantitatif et qualitatif des clauses d’insertion des marchés de ${typography(input.acheteur)} en ${input.annee}`,
+      auteur: typography(input.structurePorteuse),
+      reference: `Bilan annuel ${input.annee}`,
+      motsCles: ['bilan annuel', 'clause sociale', 'heures d’insertion', String(input.annee)],
+    },
+    brouillon: context.mode === 'draft',
+    signataires: [],
+    structure: typography(input.structurePorteuse),
+    acheteur: typography(input.acheteur),
+    annee: String(input.annee),
+    date: formatDate(input.dateBilan),
+    totaux: ind
+      ? {
+          marches: formatNumber(ind.nombreMarches),
+          heures: formatNumber(ind.heures),
+          objectif: formatNumber(ind.objectifHeures),
+          personnes: formatNumber(ind.personnes),
+          formation: formatNumber(ind.heuresFormation),
+          enRetard: formatNumber(ind.marchesEnRetard.length),
+        }
+      : { marches: '', heures: '', objectif: '', personnes: '', formation: '', enRetard: '' },
+    marches: markets.map((m) => ({
+      reference: m.reference,
+      titulaire: typography(m.titulaire),
+      objectif: formatNumber(m.objectifHeures),
+      heures: formatNumber(m.heures),
+      taux: percent(m.tauxRealisation),
+      statut: STATUS_LABELS[m.statut],
+    })),
+    enRetard: markets.filter((m) => ind?.marchesEnRetard.includes(m.reference)).map((m) => ({ reference: m.reference, statut: STATUS_LABELS[m.statut] })),
+    avecRetards: (ind?.marchesEnRetard.length ?? 0) > 0,
+    graphiques: {
+      marches:
+        charted.length > 0
+          ? chart(
+              doneVersusGoalSvg('Heures réalisées et objectif par marché', charted.map((m) => ({ label: m.reference, done: m.heures, goal: m.objectifHeures }))),
+              16,
+              `Heures réalisées et objectif par marché : ${charted.map((m) => `${m.reference} ${formatNumber(m.heures)} sur ${formatNumber(m.objectifHeures)}`).join(' ; ')}.`,
+            )
+          : '',
+      publics: ind ? publicsChart(ind.repartitions) : '',
+    },
+    noteGraphique: markets.length > CHART_MARKETS ? `Le graphique présente les ${CHART_MARKETS} marchés dont l’objectif est le plus élevé ; le tableau les présente tous.` : '',
+    repartitions: ind ? breakdownTables(ind.repartitions) : [],
+    seuil: formatNumber(input.seuilConfidentialite),
+    commentaire: paragraphs(input.commentaire),
+    dateIso: isoDay(input.dateBilan),
+  };
+}
