@@ -64,6 +64,7 @@ function clean(value: unknown, path: (string | number)[], placeholders: FieldErr
     }
     return trimmed;
   }
+  if (value instanceof Date) return value;
   if (Array.isArray(value)) {
     const items = value.map((item, i) => clean(item, [...path, i], placeholders)).filter((item) => item !== undefined);
     // A list left with nothing filled (blank rows of a form) is not there at all.

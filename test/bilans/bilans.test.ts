@@ -1,0 +1,178 @@
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import PizZip from 'pizzip';
+import request from 'supertest';
+import { InvalidInputError, NonConformingDocumentError } from '../../src/core/errors.js';
+import { readFollowUpFiles, type UploadedFile } from '../../src/bilans/tabular.js';
+import { Generator } from '../../src/generator.js';
+import { createApp } from '../../src/server/app.js';
+import { docxParagraphs, documentText, fixture, pdfPages, withValue } from '../support/documents.js';
+
+type Data = { marches: Record<string, unknown>[]; suivi: Record<string, unknown>[] };
+
+const MARKET_COLUMNS = ['reference', 'acheteur', 'titulaire', 'lot', 'objectif_heures', 'date_debut', 'date_fin'];
+const ROW_COLUMNS = ['marche', 'personne', 'mois', 'heures', 'heures_formation', 'modalite', 'contrat', 'categorie', 'sexe', 'tranche_age', 'residence_qpv', 'sortie', 'sortie_6_mois'];
+const marketCells = (m: Record<string, unknown>) => [m.reference, m.acheteur, m.titulaire, m.lot ?? '', m.objectifHeures, m.dateDebut, m.dateFin];
+const rowCells = (r: Record<string, unknown>) => [r.marche, r.personne, r.mois, r.heures, r.heuresFormation, r.modalite, r.contrat, r.categorie, r.sexe, r.trancheAge, r.residenceQpv ? 'oui' : 'non', r.sortie ?? '', r.sortie6mois ?? ''];
+
+function csv(header: string[], rows: unknown[][]): Buffer {
+  const cell = (v: unknown) => (typeof v === 'number' ? String(v).replace('.', ',') : String(v ?? ''));
+  return Buffer.from(`\uFEFF${[header.join(';'), ...rows.map((r) => r.map(cell).join(';'))].join('\r\n')}\r\n`, 'utf8');
+}
+
+async function xlsx(data: Data): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const m = wb.addWorksheet('marches');
+  m.addRow(MARKET_COLUMNS);
+  data.marches.forEach((x) => m.addRow(marketCells(x)));
+  const s = wb.addWorksheet('suivi');
+  s.addRow(ROW_COLUMNS);
+  data.suivi.forEach((x) => s.addRow(rowCells(x)));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const file = (fieldname: string, originalname: string, buffer: Buffer): UploadedFile => ({ fieldname, originalname, mimetype: 'application/octet-stream', buffer });
+
+describe('bilans', () => {
+  const generator = new Generator();
+  const bilan = fixture('bilan-marche');
+  const data = bilan.donnees as Data;
+  after(() => generator.close());
+
+  it('reads CSV and XLSX follow-up files into the same data as the JSON', async () => {
+    const fromCsv = await readFollowUpFiles([
+      file('marches', 'marches.csv', csv(MARKET_COLUMNS, data.marches.map(marketCells))),
+      file('suivi', 'suivi.csv', csv(ROW_COLUMNS, data.suivi.map(rowCells))),
+    ]);
+    const fromXlsx = await readFollowUpFiles([file('donnees', 'suivi.xlsx', await xlsx(data))]);
+    expect(fromCsv.suivi).to.have.length(data.suivi.length);
+    expect(fromCsv).to.deep.equal(fromXlsx);
+    const fromJson = (await generator.generate('bilan-marche', bilan, { format: 'docx' })).bytes;
+    const fromFiles = (await generator.generate('bilan-marche', { ...bilan, donnees: fromCsv }, { format: 'docx' })).bytes;
+    expect(docxParagraphs(fromFiles)).to.deep.equal(docxParagraphs(fromJson));
+  });
+
+  it('refuses a bad file with every error, its line and column, and produces nothing', async () => {
+    const rows = data.suivi.slice(0, 3).map(rowCells);
+    rows[0]![3] = 'beaucoup';
+    rows[1]![0] = 'MARCHE-INCONNU';
+    rows[2]![8] = 'X';
+    rows[2]![2] = '2027-13';
+    try {
+      await readFollowUpFiles([file('marches', 'marches.csv', csv(MARKET_COLUMNS, data.marches.map(marketCells))), file('suivi', 'suivi.csv', csv(ROW_COLUMNS, rows))]);
+      expect.fail('expected a refusal');
+    } catch (error) {
+      expect(error).to.be.instanceOf(InvalidInputError);
+      const e = error as InvalidInputError;
+      expect(e.message).to.equal('Les fichiers de suivi comportent 4 erreur(s) : rien n’a été produit.');
+      expect(e.errors.map((x) => [x.path, x.message])).to.deep.equal([
+        ['suivi.2.heures', 'suivi.csv, ligne 2, colonne « heures » : « Heures travaillées » doit être un nombre.'],
+        ['suivi.4.mois', 'suivi.csv, ligne 4, colonne « mois » : « Mois » n’a pas le format attendu : un mois AAAA-MM.'],
+        ['suivi.4.sexe', 'suivi.csv, ligne 4, colonne « sexe » : « Sexe » doit valoir l’une des valeurs suivantes : F, M.'],
+        ['suivi.3.marche', 'suivi.csv, ligne 3, colonne « marche » : le marché « MARCHE-INCONNU » n’est pas dans la liste des marchés.'],
+      ]);
+    }
+  });
+
+  it('says which columns or sheets are missing', async () => {
+    const noHours = csv(ROW_COLUMNS.filter((c) => c !== 'heures'), []);
+    const error = (await readFollowUpFiles([file('marches', 'marches.csv', csv(MARKET_COLUMNS, [])), file('suivi', 'suivi.csv', noHours)]).catch((e: unknown) => e)) as InvalidInputError;
+    expect(error.errors.map((e) => e.message)).to.deep.equal(['suivi.csv : la colonne « heures » est absente (ligne 1).']);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('marches').addRow(MARKET_COLUMNS);
+    const noSheet = (await readFollowUpFiles([file('donnees', 'x.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))]).catch((e: unknown) => e)) as InvalidInputError;
+    expect(noSheet.errors.map((e) => e.path)).to.deep.equal(['suivi']);
+  });
+
+  it('puts the charts in the DOCX and the PDF', async () => {
+    const docx = (await generator.generate('bilan-marche', bilan, { format: 'docx' })).bytes;
+    const media = Object.keys(new PizZip(docx).files).filter((n) => n.startsWith('word/media/'));
+    expect(media).to.deep.equal(['word/media/graphique-1.png', 'word/media/graphique-2.png']);
+    const html = (await generator.generate('bilan-marche', bilan, { format: 'html' })).bytes.toString('utf8');
+    expect((html.match(/<img [^>]*src="data:image\/png;base64,/g) ?? []).length).to.equal(2);
+    const pdf = (await generator.generate('bilan-annuel', fixture('bilan-annuel'), { format: 'pdf' })).bytes;
+    const { PDFDocument, PDFName, PDFRawStream } = await import('pdf-lib');
+    const doc = await PDFDocument.load(pdf);
+    const images = doc.context.enumerateIndirectObjects().filter(([, o]) => o instanceof PDFRawStream && o.dict.get(PDFName.of('Subtype')) === PDFName.of('Image'));
+    expect(images.length).to.be.greaterThanOrEqual(2);
+  });
+
+  it('never prints a person’s identifier, in any format', async () => {
+    const ids = [...new Set(data.suivi.map((r) => String(r.personne)))];
+    for (const format of ['docx', 'pdf', 'html', 'md', 'txt']) {
+      for (const kind of ['bilan-marche', 'bilan-annuel']) {
+        const doc = await generator.generate(kind, fixture(kind), { format });
+        const text = format === 'docx' ? docxParagraphs(doc.bytes).join(' ') : format === 'pdf' ? (await pdfPages(doc.bytes)).join(' ') : doc.bytes.toString('utf8');
+        for (const id of ids) expect(text, `${kind} ${format}`).not.to.match(new RegExp(`\\b${id}\\b`));
+      }
+    }
+  });
+
+  it('protects small cells and says so', async () => {
+    const t = await documentText(generator, 'bilan-marche', bilan);
+    expect(t).to.contain('Une valeur qui compte moins de 3 personnes est regroupée avec d’autres');
+    expect(t).to.contain('Autres valeurs regroupées (moins de 3 personnes chacune)');
+    const strict = await documentText(generator, 'bilan-marche', withValue(bilan, 'seuilConfidentialite', 20));
+    expect(strict).to.contain('masqué');
+    expect(strict).not.to.match(/^Femmes$/m);
+  });
+
+  it('adds a plan d’action when the market is behind, and requires it in final mode', async () => {
+    const t = await documentText(generator, 'bilan-marche', bilan);
+    expect(t).to.contain('4. Plan d’action');
+    expect(t).to.contain('À fin décembre 2027, 1 458 heures ont été réalisées sur 2 540 (57,4 %), après 9 mois sur 14');
+    expect(t).to.contain('Pour rappel, l’article 9 du CCAP prévoit une pénalité de 35,00 € par heure non réalisée, soit 37 870,00 € pour les 1 082 heures restantes');
+    const error = (await generator.generate('bilan-marche', withValue(bilan, 'planAction', undefined), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.errors.map((e) => e.path)).to.deep.equal(['planAction']);
+    const onTrack = await documentText(generator, 'bilan-marche', withValue(withValue(bilan, 'marche', '2027-TRV-004-L2'), 'planAction', undefined));
+    expect(onTrack).not.to.contain('Plan d’action');
+    expect(onTrack).to.contain('Objectif atteint');
+  });
+
+  it('totals the buyer’s year and lists the lagging markets', async () => {
+    const t = await documentText(generator, 'bilan-annuel', fixture('bilan-annuel'));
+    expect(t).to.contain('Marchés en cours portant une clause d’insertion\n3');
+    expect(t).to.contain('2027-TRV-004-L1 : En retard');
+    expect(t).not.to.contain('2027-VRD-002');
+  });
+
+  describe('HTTP', () => {
+    const app = createApp(generator, { log: () => expect.fail('no 500 expected') });
+
+    it('generates a bilan from uploaded spreadsheets', async () => {
+      const { donnees: _ignored, ...rest } = bilan;
+      let req = request(app).post('/api/v1/documents/bilan-marche?format=docx').attach('donnees', await xlsx(data), { filename: 'suivi.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      const flat: Record<string, string> = {};
+      const walk = (node: unknown, path: string[]) => {
+        if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, String(i)]));
+        else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, [...path, k]);
+        else flat[path.join('.')] = String(node);
+      };
+      walk(rest, []);
+      for (const [k, v] of Object.entries(flat)) req = req.field(k, v);
+      const res = await req.expect(200);
+      expect(res.headers['content-type']).to.equal('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    });
+
+    it('gives the indicators as JSON and CSV', async () => {
+      const json = await request(app).post('/api/v1/bilans/indicateurs?moisArrete=2027-12').send(data).expect(200);
+      expect(json.body.marches.map((m: { reference: string; statut: string }) => [m.reference, m.statut])).to.deep.include(['2027-TRV-004-L1', 'en-retard']);
+      const res = await request(app).post('/api/v1/bilans/indicateurs?moisArrete=2027-12&format=csv').send(data).expect(200);
+      expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
+      const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines[0]).to.equal('reference;acheteur;titulaire;lot;objectif_heures;heures;heures_formation;taux_realisation;projection;statut;personnes;mois_ecoules;mois_total');
+      expect(lines).to.have.length(data.marches.length + 1);
+      expect(lines[1]).to.match(/^2027-TRV-004-L1;Communauté de communes Somme Santerre Est;Bâtiments du Santerre SAS;Lot 1 Gros œuvre – maçonnerie;2540;1458;147;0,574;2268;En retard;9;9;14$/);
+    });
+
+    it('serves the blank models', async () => {
+      const x = await request(app).get('/api/v1/bilans/modele.xlsx').buffer(true).parse((r, cb) => { const c: Buffer[] = []; r.on('data', (d: Buffer) => c.push(d)); r.on('end', () => cb(null, Buffer.concat(c))); }).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(x.body as Buffer as unknown as ArrayBuffer);
+      expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['marches', 'suivi', 'codes']);
+      const c = await request(app).get('/api/v1/bilans/modele-suivi.csv').expect(200);
+      expect(c.text.trim()).to.equal(ROW_COLUMNS.join(';'));
+    });
+  });
+});
