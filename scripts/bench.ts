@@ -4,7 +4,10 @@
  * browser for each PDF (what the shared Chromium saves). A script, not a test: figures depend on
  * the machine.
  *
- *   npm run bench [-- --requests 40 --concurrency 2 --launches 8]
+ * Then the annual bilan of a large facilitator: a year of 50 000 follow-up records over 500 markets,
+ * synthetic and reproducible, through the same API.
+ *
+ *   npm run bench [-- --requests 40 --concurrency 2 --launches 8 --rows 50000 --markets 500]
  */
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -18,11 +21,55 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '40' },
     concurrency: { type: 'string', default: '2' },
     launches: { type: 'string', default: '8' },
+    rows: { type: 'string', default: '50000' },
+    markets: { type: 'string', default: '500' },
   },
 });
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const LAUNCHES = Number(values.launches);
+const ROWS = Number(values.rows);
+const MARKETS = Number(values.markets);
+
+/** A deterministic pseudo-random generator (mulberry32), so that every run measures the same data. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One buyer's year: `markets` markets and `rows` follow-up records spread over them. */
+function largeYear(rows: number, markets: number) {
+  const r = random(42);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(r() * items.length)]!;
+  const marches = Array.from({ length: markets }, (_, i) => ({
+    reference: `M-${String(i + 1).padStart(4, '0')}`,
+    acheteur: 'Métropole exemple',
+    titulaire: `Entreprise ${i + 1}`,
+    objectifHeures: 200 + Math.floor(r() * 5000),
+    dateDebut: `2027-${String(1 + Math.floor(r() * 6)).padStart(2, '0')}-01`,
+    dateFin: `2028-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-28`,
+  }));
+  const suivi = Array.from({ length: rows }, (_, i) => ({
+    marche: marches[i % markets]!.reference,
+    personne: `P${Math.floor(r() * rows * 0.12)}`,
+    mois: `2027-${String(7 + Math.floor(r() * 6)).padStart(2, '0')}`,
+    heures: 20 + Math.floor(r() * 130),
+    heuresFormation: pick([0, 0, 0, 7, 14]),
+    modalite: pick(['embauche-directe', 'mise-a-disposition', 'sous-traitance']),
+    contrat: pick(['cdd', 'cdi', 'interim', 'insertion', 'apprentissage']),
+    categorie: pick(['deld', 'rsa', 'jeune', 'senior', 'th', 'siae', 'qpv']),
+    sexe: pick(['F', 'M']),
+    trancheAge: pick(['moins-26', '26-49', '50-plus']),
+    residenceQpv: r() < 0.3,
+    ...(r() < 0.1 ? { sortie: pick(['emploi-durable', 'emploi-transition', 'sortie-positive', 'autre']) } : {}),
+  }));
+  return { marches, suivi };
+}
 
 const body = readFileSync(fromRoot('fixtures', 'convention.json'), 'utf8');
 
@@ -89,6 +136,26 @@ async function main(): Promise<void> {
   console.log(row(`DOCX, ${CONCURRENCY} at a time`, await load(REQUESTS, CONCURRENCY, post('docx'))));
   console.log(row('PDF warm (shared Chromium), one at a time', await load(REQUESTS, 1, post('pdf'))));
   console.log(row(`PDF warm (shared Chromium), ${CONCURRENCY} at a time`, await load(REQUESTS, CONCURRENCY, post('pdf'))));
+
+  // The annual bilan of a large facilitator.
+  const year = JSON.stringify({
+    structurePorteuse: 'Maison de l’emploi exemple',
+    acheteur: 'Métropole exemple',
+    annee: 2027,
+    dateBilan: '2028-01-15',
+    donnees: largeYear(ROWS, MARKETS),
+  });
+  const bilanUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/documents/bilan-annuel`;
+  const bilan = (format: string) => async () => {
+    const res = await fetch(`${bilanUrl}?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: year });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  await bilan('pdf')();
+  console.log('');
+  console.log(`Annual bilan of ${ROWS} follow-up records over ${MARKETS} markets (${(year.length / 1e6).toFixed(1)} MB of JSON, 3 requests each)`);
+  console.log(row('bilan-annuel DOCX', await load(3, 1, bilan('docx'))));
+  console.log(row('bilan-annuel PDF', await load(3, 1, bilan('pdf'))));
 
   server.close();
   await generator.close();
