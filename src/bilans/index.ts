@@ -5,13 +5,15 @@
 import Joi from 'joi';
 import { InvalidInputError, IncompleteDocumentError } from '../core/errors.js';
 import { validate } from '../core/validation.js';
-import { marketIndicators, STATUS_LABELS, type MarketIndicators } from './indicators.js';
+import { annualIndicators, marketIndicators, STATUS_LABELS, type AnnualIndicators, type MarketIndicators } from './indicators.js';
 import { CATEGORIES, CONTRATS, followUpDataSchema, MODALITES, SEXES, SORTIES, TRANCHES_AGE, type FollowUp, type Market } from './model.js';
 import { blankCsv, blankWorkbook } from './tabular.js';
 
 const requestSchema = Joi.object({
   moisArrete: Joi.string().pattern(/^\d{4}-(0[1-9]|1[0-2])$/, 'un mois AAAA-MM').label('Mois d’arrêté').required(),
   seuilConfidentialite: Joi.number().integer().min(2).max(20).label('Effectif minimal d’une case publiée').default(3),
+  acheteur: Joi.string().trim().max(200).label('Acheteur (bilan annuel)'),
+  annee: Joi.number().integer().min(2000).max(2100).label('Année (bilan annuel)'),
   marches: followUpDataSchema.extract('marches'),
   suivi: followUpDataSchema.extract('suivi'),
 });
@@ -20,10 +22,12 @@ export interface IndicatorsResult {
   moisArrete: string;
   seuilConfidentialite: number;
   marches: MarketIndicators[];
+  /** With `acheteur` and `annee`: the indicators of the annual bilan of that buyer. */
+  annuel?: AnnualIndicators;
 }
 
 export function indicators(data: unknown): IndicatorsResult {
-  let value: { moisArrete: string; seuilConfidentialite: number; marches: Market[]; suivi: FollowUp[] };
+  let value: { moisArrete: string; seuilConfidentialite: number; acheteur?: string; annee?: number; marches: Market[]; suivi: FollowUp[] };
   try {
     value = validate<typeof value>(requestSchema, data, 'final').value;
   } catch (error) {
@@ -31,7 +35,11 @@ export function indicators(data: unknown): IndicatorsResult {
     throw error;
   }
   const options = { moisArrete: value.moisArrete, seuilConfidentialite: value.seuilConfidentialite };
-  return { ...options, marches: value.marches.map((m) => marketIndicators(m, value.suivi, options)) };
+  const annual =
+    value.acheteur !== undefined && value.annee !== undefined
+      ? { annuel: annualIndicators(value.acheteur, value.annee, value.marches, value.suivi, { seuilConfidentialite: value.seuilConfidentialite }) }
+      : {};
+  return { ...options, marches: value.marches.map((m) => marketIndicators(m, value.suivi, options)), ...annual };
 }
 
 const csvCell = (v: unknown) => {

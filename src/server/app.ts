@@ -111,7 +111,7 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
     readDocumentInput(options.limits ?? DEFAULT_LIMITS, () => async (files) => ({ ...(await readFollowUpFiles(files)) })),
     (req, res) => {
       const data = { ...(res.locals.data as Record<string, unknown>) };
-      for (const key of ['moisArrete', 'seuilConfidentialite']) {
+      for (const key of ['moisArrete', 'seuilConfidentialite', 'acheteur', 'annee']) {
         const q = queryString(req, key);
         if (q !== undefined) data[key] = q;
       }

@@ -158,6 +158,8 @@ describe('bilans', () => {
     it('gives the indicators as JSON and CSV', async () => {
       const json = await request(app).post('/api/v1/bilans/indicateurs?moisArrete=2027-12').send(data).expect(200);
       expect(json.body.marches.map((m: { reference: string; statut: string }) => [m.reference, m.statut])).to.deep.include(['2027-TRV-004-L1', 'en-retard']);
+      const annual = await request(app).post(`/api/v1/bilans/indicateurs?moisArrete=2027-12&annee=2027&acheteur=${encodeURIComponent('Communauté de communes Somme Santerre Est')}`).send(data).expect(200);
+      expect(annual.body.annuel).to.deep.include({ annee: 2027, nombreMarches: 3, marchesEnRetard: ['2027-TRV-004-L1', '2027-SRV-011'] });
       const res = await request(app).post('/api/v1/bilans/indicateurs?moisArrete=2027-12&format=csv').send(data).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
