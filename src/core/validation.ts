@@ -49,12 +49,16 @@ function pathOf(segments: (string | number)[]): string {
   return segments.map(String).join('.');
 }
 
-/** Removes empty strings, objects and lists (an empty form field means "not filled") and collects placeholder strings. */
-function clean(value: unknown, path: (string | number)[], placeholders: FieldError[]): unknown {
+/**
+ * Removes empty strings, objects and lists (an empty form field means "not filled") and, where the
+ * schema expects a text, placeholders left from the model, which are collected. A placeholder where
+ * a number, a date or a section is expected stays, for joi to refuse as a value of the wrong type.
+ */
+function clean(value: unknown, path: (string | number)[], placeholders: FieldError[], isText: (path: (string | number)[]) => boolean): unknown {
   if (typeof value === 'string') {
     const trimmed = value.trim();
     if (trimmed === '') return undefined;
-    if (isPlaceholder(trimmed)) {
+    if (isPlaceholder(trimmed) && isText(path)) {
       placeholders.push({
         path: pathOf(path),
         type: 'any.placeholder',
@@ -66,14 +70,14 @@ function clean(value: unknown, path: (string | number)[], placeholders: FieldErr
   }
   if (value instanceof Date) return value;
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => clean(item, [...path, i], placeholders)).filter((item) => item !== undefined);
+    const items = value.map((item, i) => clean(item, [...path, i], placeholders, isText)).filter((item) => item !== undefined);
     // A list left with nothing filled (blank rows of a form) is not there at all.
     return path.length > 0 && items.length === 0 ? undefined : items;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const cleaned = clean(item, [...path, key], placeholders);
+      const cleaned = clean(item, [...path, key], placeholders, isText);
       if (cleaned !== undefined) out[key] = cleaned;
     }
     // An object left with nothing filled (an optional section of a form) is not there at all.
@@ -232,7 +236,16 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
     ]);
   }
   const placeholders: FieldError[] = [];
-  const data = clean(input, [], placeholders) as Record<string, unknown>;
+  const description = schema.describe() as Description;
+  const isText = (path: (string | number)[]) => {
+    let node: Description | undefined = description;
+    for (const segment of path) {
+      if (!node) return false;
+      node = node.type === 'array' ? node.items?.[0] : node.keys?.[String(segment)];
+    }
+    return node?.type === 'string';
+  };
+  const data = clean(input, [], placeholders, isText) as Record<string, unknown>;
 
   // Materialise missing objects (and lists) so that joi reports each missing leaf by its own path (the form
   // and the 422 list every field to fill, the draft shows a marker per field); each round goes one
