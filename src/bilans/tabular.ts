@@ -133,7 +133,10 @@ async function xlsxSheets(file: UploadedFile): Promise<Partial<Record<Sheet, { h
 
 function csvSheet(file: UploadedFile): { header: string[]; rows: unknown[][] } {
   try {
-    const records = parseCsv(file.buffer, { bom: true, delimiter: [';', ',', '\t'], relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const firstLine = file.buffer.toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+    const count = (c: string) => firstLine.split(c).length - 1;
+    const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
+    const records = parseCsv(file.buffer, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
     const [header = [], ...rows] = records;
     return { header, rows };
   } catch (error) {

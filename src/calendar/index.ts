@@ -4,7 +4,7 @@
  */
 import Joi from 'joi';
 import { formatDate } from '../core/french.js';
-import { date } from '../core/fields.js';
+import { date, noticeShorterThanDuration } from '../core/fields.js';
 import { validate } from '../core/validation.js';
 import { InvalidInputError, IncompleteDocumentError } from '../core/errors.js';
 import { fromDate, type IsoDate } from './dates.js';
@@ -24,7 +24,9 @@ export const scheduleSchema = Joi.object({
   dateReference: isoDate('Date de référence'),
   dateReceptionMiseEnDemeure: isoDate('Date de réception de la mise en demeure'),
   dateSaisineAvis: isoDate('Date de saisine pour l’avis motivé'),
-}).label('Échéances');
+})
+  .custom(noticeShorterThanDuration)
+  .label('Échéances');
 
 type ScheduleInput = Parameters<typeof conventionTerms>[0] & {
   dateReference?: Date;

@@ -25,6 +25,15 @@ export function isValidSiret(value: string): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * Object-level rule: the non-renewal notice must be shorter than the duration, defaults included
+ * (joi does not check a default value against the field's own rules).
+ */
+export function noticeShorterThanDuration(value: { dureeInitialeMois?: number; preavisNonReconductionMois?: number }, helpers: Joi.CustomHelpers) {
+  const { dureeInitialeMois: d, preavisNonReconductionMois: p } = value;
+  return typeof d === 'number' && typeof p === 'number' && p >= d ? helpers.error('preavis.duree', { preavis: p, duree: d }) : value;
+}
+
 export const text = (label: string, max = 300) => Joi.string().trim().max(max).label(label);
 
 /** A multi-line text typed in a textarea; paragraphs are separated by line breaks. */

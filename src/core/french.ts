@@ -77,7 +77,7 @@ export function formatDays(days: number): string {
 
 /** "d’un an", "de trois mois": the French elision of "de" before a vowel. */
 export function withDe(phrase: string): string {
-  return /^[aeiouyéèêàâîôûh]/i.test(phrase) ? `d’${phrase}` : `de ${phrase}`;
+  return /^(?!huit|onze)[aeiouyéèêàâîôûh]/i.test(phrase) ? `d’${phrase}` : `de ${phrase}`;
 }
 
 /**
@@ -135,7 +135,7 @@ const FEMININE_HEADS = new Set(
   (
     'communauté commune ville métropole eurométropole région agglomération association maison mission société ' +
     'direction université collectivité caisse chambre agence préfecture fédération union régie structure ' +
-    'entreprise école académie cité fondation mutuelle coopérative sem spl sempl'
+    'entreprise école académie cité fondation mutuelle coopérative mairie sem spl sempl'
   ).split(' '),
 );
 

@@ -56,7 +56,8 @@ function pathOf(segments: (string | number)[]): string {
  */
 function clean(value: unknown, path: (string | number)[], placeholders: FieldError[], isText: (path: (string | number)[]) => boolean): unknown {
   if (typeof value === 'string') {
-    const trimmed = value.trim();
+    // Control characters pasted from word processors cannot be written in a DOCX: dropped.
+    const trimmed = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ' ').trim();
     if (trimmed === '') return undefined;
     if (isPlaceholder(trimmed) && isText(path)) {
       placeholders.push({
@@ -170,6 +171,8 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
       return `${field} n’a pas un type accepté (texte ou nombre attendu).`;
     case 'object.unknown':
       return `Le champ « ${String(ctx.key)} » n’est pas attendu ici.`;
+    case 'preavis.duree':
+      return `${field} : le préavis de non-reconduction (${String(ctx.preavis)} mois) doit être plus court que la durée de la convention (${String(ctx.duree)} mois).`;
     case 'cpv.division':
       return `${field} : la division ${String(ctx.division)} n’existe pas dans la nomenclature CPV.`;
     case 'ponderation.somme':

@@ -90,7 +90,7 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
   // Insertion-goal sizing.
   app.get('/api/v1/insertion-goals/catalog', (req, res) => {
     const date = queryString(req, 'date');
-    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))) {
+    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)) || new Date(date).toISOString().slice(0, 10) !== date)) {
       throw new InvalidInputError('Date invalide.', [{ path: 'date', type: 'date.format', message: '« date » doit être une date au format AAAA-MM-JJ.' }]);
     }
     res.json(catalogue(date ? new Date(date) : new Date()));
@@ -147,7 +147,10 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
     res.type('html').send(formPage(kind, FORMAT_IDS, { values, hidden }));
   });
 
-  app.post('/formulaires/:kind', readDocumentInput(options.limits ?? DEFAULT_LIMITS, kindUploads), async (req, res) => {
+  app.post('/formulaires/:kind', (req, _res, next) => {
+    getKind(String(req.params.kind));
+    next();
+  }, readDocumentInput(options.limits ?? DEFAULT_LIMITS, kindUploads), async (req, res) => {
     const kind = getKind(String(req.params.kind));
     const fields = (res.locals.formFields ?? {}) as Record<string, unknown>;
     const format = typeof fields.format === 'string' ? fields.format : 'pdf';

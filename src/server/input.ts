@@ -144,7 +144,8 @@ export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS, uploadsF
     if (req.is('multipart/form-data')) {
       upload(req, res, (error?: unknown) => {
         if (error) return next(error);
-        multipartData(req, uploadsFor?.(req))
+        Promise.resolve()
+          .then(() => multipartData(req, uploadsFor?.(req)))
           .then((data) => {
             res.locals.data = data;
             res.locals.formFields = req.body;

@@ -5,6 +5,7 @@
  * is proposed, framework agreements sized per tranche ordered, the legal levers, the penalty, and a
  * French trace of every step with the source of each parameter.
  */
+import { InvalidInputError } from '../core/errors.js';
 import { formatAmount, formatNumber } from '../core/french.js';
 import type { DatedValue, Family, Reference, Status } from './reference.js';
 import { valueAt } from './reference.js';
@@ -92,7 +93,12 @@ function describeValue(ref: Reference, v: DatedValue): { source?: string; statut
 
 function required<T>(values: DatedValue<T>[], date: string, what: string): DatedValue<T> {
   const v = valueAt(values, date);
-  if (!v) throw new Error(`No value of ${what} in force on ${date} in the reference data`);
+  if (!v) {
+    const first = [...values].sort((a, b) => a.depuis.localeCompare(b.depuis))[0]?.depuis;
+    throw new InvalidInputError('Date de référence hors du référentiel.', [
+      { path: 'dateReference', type: 'date.referentiel', message: `Aucune valeur de référence (${what}) n’est en vigueur le ${date}${first ? ` : le référentiel commence le ${first}` : ''}.` },
+    ]);
+  }
   return v;
 }
 

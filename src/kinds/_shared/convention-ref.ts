@@ -1,6 +1,6 @@
 /** The convention a later document refers to: its date, reference and durations (defaults of the model). */
 import Joi from 'joi';
-import { count, date, flag, text } from '../../core/fields.js';
+import { count, date, flag, noticeShorterThanDuration, text } from '../../core/fields.js';
 import { conventionTerms, type ConventionTerms } from '../../calendar/schedule.js';
 
 export interface ConventionRef {
@@ -27,6 +27,7 @@ export const conventionRefSchema = () =>
     articleDuree: text('Article « Entrée en vigueur et durée » de la convention', 10).default('V'),
     alsaceMoselle: flag('Jours fériés d’Alsace-Moselle').default(false),
   })
+    .custom(noticeShorterThanDuration)
     .label('Convention de partenariat')
     .required();
 

@@ -114,8 +114,9 @@ export function signatoryOf(party: Party, view: PartyView, used: Set<string>): S
 /** "Madame la Directrice générale", "Monsieur le Président": how a letter addresses a person. */
 export function salutation(p: Person): string {
   const quality = isMarker(p.qualite) ? p.qualite : typography(p.qualite);
-  if (p.civilite === 'Mme') return `Madame la ${quality}`;
-  if (p.civilite === 'M.') return `Monsieur le ${quality}`;
+  const vowel = /^[aeiouyéèêàâîôûh]/i.test(quality);
+  if (p.civilite === 'Mme') return `Madame ${vowel ? 'l’' : 'la '}${quality}`;
+  if (p.civilite === 'M.') return `Monsieur ${vowel ? 'l’' : 'le '}${quality}`;
   return `Madame, Monsieur`;
 }
 

@@ -57,7 +57,7 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
   const signatory = signatoryOf(input.structurePorteuse, structure, new Set());
   const p = input.projet;
   const lots = Array.isArray(p.lots) ? p.lots : [];
-  const complete = lots.length > 0 && lots.every((l) => !isMarker(l.montantHT) && !isMarker(l.dureeMois) && (l.famille ? !isMarker(l.famille) : !isMarker(l.cpv))) && !isMarker(p.nature);
+  const complete = lots.length > 0 && lots.every((l) => !isMarker(l.montantHT) && !isMarker(l.dureeMois) && (l.famille !== undefined ? !isMarker(l.famille) : l.cpv !== undefined && !isMarker(l.cpv))) && !isMarker(p.nature);
   let sizing: SizingResult | undefined;
   if (complete) {
     sizing = sizeMarket(

@@ -114,7 +114,8 @@ function articleNumbering(article: string | undefined, ids: [string, boolean][])
 function sizingLeafMissing(lot: ClauseLotInput): string | undefined {
   const d = lot.dimensionnement;
   if (!d) return undefined;
-  return [d.montantHT, d.dureeMois, d.famille, d.cpv].find((v) => isMarker(v)) as string | undefined;
+  const found = [d.montantHT, d.dureeMois, d.famille, d.cpv].find((v) => isMarker(v)) as string | undefined;
+  return found ?? (d.famille === undefined && d.cpv === undefined ? marker('lots.dimensionnement.famille') : undefined);
 }
 
 export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildContext): ClauseDceViewModel {

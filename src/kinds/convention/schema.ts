@@ -3,7 +3,7 @@
  * of the model is a field here. Durations default to the model's values.
  */
 import Joi from 'joi';
-import { count, date, email, flag, phone, text } from '../../core/fields.js';
+import { count, date, email, flag, noticeShorterThanDuration, phone, text } from '../../core/fields.js';
 import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
 export { GENRES } from '../_shared/parties.js';
@@ -42,6 +42,7 @@ export const conventionSchema = Joi.object({
     delaiMiseEnDemeureMois: count('Délai pour remédier après mise en demeure (mois)', 1, 12).default(2),
     delaiAvisMotiveJours: count('Délai de l’avis motivé (jours)', 1, 90).default(15),
   })
+    .custom(noticeShorterThanDuration)
     .label('Durées et délais')
     .default(),
   signature: signingSchema(),

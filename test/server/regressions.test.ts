@@ -1,0 +1,65 @@
+/** Defects found in review, each kept fixed by a test. */
+import { expect } from 'chai';
+import request from 'supertest';
+import { readFollowUpFiles } from '../../src/bilans/tabular.js';
+import { withDe } from '../../src/core/french.js';
+import { salutation } from '../../src/kinds/_shared/parties.js';
+import { Generator } from '../../src/generator.js';
+import { createApp } from '../../src/server/app.js';
+import { documentText, fixture, withValue } from '../support/documents.js';
+
+describe('review regressions', () => {
+  const generator = new Generator();
+  const app = createApp(generator, { log: () => expect.fail('no 500 expected') });
+  after(() => generator.close());
+
+  it('answers 404 to a multipart form for an unknown kind, and keeps serving', async () => {
+    await request(app).post('/formulaires/inconnu').field('a', 'b').expect(404);
+    await request(app).get('/health').expect(200);
+  });
+
+  it('refuses a reference date before the sizing data with 400', async () => {
+    const res = await request(app)
+      .post('/api/v1/insertion-goals')
+      .send({ nature: 'travaux', dateReference: '2025-06-01', lots: [{ numero: 1, intitule: 'A', famille: 'vrd', montantHT: 100000, dureeMois: 6 }] })
+      .expect(400);
+    expect(res.body.errors[0]).to.include({ path: 'dateReference', type: 'date.referentiel' });
+  });
+
+  it('drafts an avis motivé whose lot has neither family nor CPV', async () => {
+    const data = withValue(fixture('avis-motive'), 'projet.lots', [{ numero: '1', intitule: 'Lot', montantHT: 100000, dureeMois: 12 }]);
+    const doc = await generator.generate('avis-motive', data, { format: 'docx', mode: 'draft' });
+    expect(doc.bytes.length).to.be.greaterThan(1000);
+  });
+
+  it('drops control characters pasted into a text', async () => {
+    const t = await documentText(generator, 'convention', withValue(fixture('convention'), 'signature.lieu', 'Pé\u000Bronne'));
+    expect(t).to.contain('Fait à Pé ronne');
+  });
+
+  it('reads a ";" CSV with decimal commas and commas in names', async () => {
+    const marches = 'reference;acheteur;titulaire;lot;objectif_heures;date_debut;date_fin\nM1;Ville de Péronne, DST;Entreprise;;100;2027-01-01;2027-12-31\n';
+    const suivi = 'marche;personne;mois;heures;modalite;contrat;categorie;sexe;tranche_age\nM1;A1;2027-02;12,5;embauche-directe;cdd;deld;F;26-49\n';
+    const file = (fieldname: string, text: string) => ({ fieldname, originalname: `${fieldname}.csv`, mimetype: 'text/csv', buffer: Buffer.from(text) });
+    const data = await readFollowUpFiles([file('marches', marches), file('suivi', suivi)]);
+    expect(data.marches[0]!.acheteur).to.equal('Ville de Péronne, DST');
+    expect(data.suivi[0]!.heures).to.equal(12.5);
+  });
+
+  it('checks the default notice against a short duration', async () => {
+    const res = await request(app).post('/api/v1/echeances').send({ dateSignature: '2026-12-01', dureeInitialeMois: 2 }).expect(400);
+    expect(res.body.errors[0].type).to.equal('preavis.duree');
+  });
+
+  it('writes French elisions and greetings right', () => {
+    expect(withDe('huit mois')).to.equal('de huit mois');
+    expect(withDe('onze mois')).to.equal('de onze mois');
+    expect(withDe('un an')).to.equal('d’un an');
+    expect(salutation({ civilite: 'M.', prenom: 'A', nom: 'B', qualite: 'Adjoint au maire' })).to.equal('Monsieur l’Adjoint au maire');
+    expect(salutation({ civilite: 'Mme', prenom: 'A', nom: 'B', qualite: 'Présidente' })).to.equal('Madame la Présidente');
+  });
+
+  it('refuses a catalog date that does not exist', async () => {
+    await request(app).get('/api/v1/insertion-goals/catalog?date=2026-02-30').expect(400);
+  });
+});
