@@ -201,13 +201,21 @@ export function marketIndicators(market: Market, rows: FollowUp[], options: Indi
 }
 
 /** The year of a buyer: its markets active that year, hours of the year's months, people counted once. */
-export function annualIndicators(buyer: string, year: number, markets: Market[], rows: FollowUp[], options: Omit<IndicatorOptions, 'moisArrete'>): AnnualIndicators {
+export function annualIndicators(
+  buyer: string,
+  year: number,
+  markets: Market[],
+  rows: FollowUp[],
+  options: Omit<IndicatorOptions, 'moisArrete'> & { moisArrete?: string },
+): AnnualIndicators {
   const first = `${year}-01`;
   const last = `${year}-12`;
   const active = markets.filter((m) => m.acheteur === buyer && monthOf(m.dateDebut) <= last && monthOf(m.dateFin) >= first);
   const references = new Set(active.map((m) => m.reference));
   const yearRows = rows.filter((r) => references.has(r.marche) && r.mois >= first && r.mois <= last);
-  const perMarket = active.map((m) => marketIndicators(m, rows, { ...options, moisArrete: last }));
+  // A bilan made during the year judges the markets at its own month, not at December.
+  const report = options.moisArrete && options.moisArrete < last ? options.moisArrete : last;
+  const perMarket = active.map((m) => marketIndicators(m, rows, { ...options, moisArrete: report }));
   return {
     acheteur: buyer,
     annee: year,

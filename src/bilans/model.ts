@@ -77,4 +77,11 @@ export const followUpSchema = Joi.object({
 export const followUpDataSchema = Joi.object({
   marches: Joi.array().items(marketSchema).min(1).max(5000).unique('reference').label('Marchés').required(),
   suivi: Joi.array().items(followUpSchema).max(500_000).label('Suivi').required(),
+}).custom((value: { marches: Market[]; suivi: FollowUp[] }, helpers) => {
+  // Hours of a record whose market is not listed would silently vanish from every bilan.
+  const references = new Set(value.marches.map((m) => m.reference));
+  const unknown = value.suivi.map((r, i) => [i, r.marche] as const).filter(([, m]) => !references.has(m));
+  if (unknown.length === 0) return value;
+  const list = unknown.slice(0, 10).map(([i, m]) => `ligne ${i + 1} (« ${m} »)`).join(', ');
+  return helpers.error('marche.inconnu', { list, count: unknown.length });
 });

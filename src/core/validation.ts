@@ -171,6 +171,8 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
       return `${field} n’a pas un type accepté (texte ou nombre attendu).`;
     case 'object.unknown':
       return `Le champ « ${String(ctx.key)} » n’est pas attendu ici.`;
+    case 'marche.inconnu':
+      return `${field} : ${String(ctx.count)} ligne(s) de suivi citent un marché absent de la liste des marchés : ${String(ctx.list)}.`;
     case 'preavis.duree':
       return `${field} : le préavis de non-reconduction (${String(ctx.preavis)} mois) doit être plus court que la durée de la convention (${String(ctx.duree)} mois).`;
     case 'cpv.division':

@@ -63,3 +63,28 @@ describe('review regressions', () => {
     await request(app).get('/api/v1/insertion-goals/catalog?date=2026-02-30').expect(400);
   });
 });
+
+describe('review regressions: bilans', () => {
+  const generator = new Generator();
+  after(() => generator.close());
+
+  it('refuses JSON follow-up rows whose market is not listed', async () => {
+    const bilan = fixture('bilan-marche');
+    const donnees = bilan.donnees as { suivi: Record<string, unknown>[] };
+    const data = withValue(bilan, 'donnees.suivi', [...donnees.suivi, { ...donnees.suivi[0], marche: 'M-INCONNU' }]);
+    const error = (await generator.generate('bilan-marche', data, { format: 'docx' }).catch((e: unknown) => e)) as { status: number; errors: { path: string; type: string }[] };
+    expect(error.status).to.equal(400);
+    expect(error.errors[0]).to.include({ path: 'donnees', type: 'marche.inconnu' });
+  });
+
+  it('judges the markets of an annual bilan made during the year at its own month', async () => {
+    const t = await documentText(generator, 'bilan-annuel', withValue(fixture('bilan-annuel'), 'dateBilan', '2027-08-15'));
+    expect(t).to.contain('2027-TRV-004-L2');
+    expect(t).not.to.contain('Terminé, objectif non atteint');
+  });
+
+  it('names draft files without markers', async () => {
+    const doc = await generator.generate('avenant', {}, { format: 'docx', mode: 'draft' });
+    expect(doc.fileName).not.to.match(/[[\]: ]/);
+  });
+});

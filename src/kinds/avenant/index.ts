@@ -13,5 +13,5 @@ export const avenant = registerKind<AvenantInput, AvenantViewModel>({
   template: fromRoot('templates', 'avenant', 'avenant.docx'),
   example: fromRoot('fixtures', 'avenant.json'),
   buildViewModel: buildAvenantViewModel,
-  fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avenant-${vm.numero}-convention-${slug(vm.donneurOrdre.nom, 40)}-${vm.dateIso}`,
+  fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avenant-${slug(vm.numero, 10)}-convention-${slug(vm.donneurOrdre.nom, 40)}-${vm.dateIso}`,
 });

@@ -16,5 +16,5 @@ export const bilanAnnuel = registerKind<BilanAnnuelInput, BilanAnnuelViewModel>(
   buildViewModel: buildBilanAnnuelViewModel,
   check: checkBilanAnnuel,
   readUploads: readBilanUploads,
-  fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}bilan-annuel-${vm.annee}-${slug(vm.acheteur, 40)}`,
+  fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}bilan-annuel-${slug(vm.annee, 10)}-${slug(vm.acheteur, 40)}`,
 });

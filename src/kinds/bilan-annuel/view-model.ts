@@ -36,7 +36,8 @@ const percent = (v: number) => `${formatNumber(Math.round(v * 1000) / 10)}\u00A0
 
 function indicatorsOf(input: BilanAnnuelInput): AnnualIndicators | undefined {
   if (!Array.isArray(input.donnees?.marches) || typeof input.annee !== 'number') return undefined;
-  return annualIndicators(input.acheteur, input.annee, input.donnees.marches, input.donnees.suivi ?? [], { seuilConfidentialite: input.seuilConfidentialite });
+  const month = input.dateBilan instanceof Date ? input.dateBilan.toISOString().slice(0, 7) : undefined;
+  return annualIndicators(input.acheteur, input.annee, input.donnees.marches, input.donnees.suivi ?? [], { seuilConfidentialite: input.seuilConfidentialite, moisArrete: month });
 }
 
 export function checkBilanAnnuel(input: BilanAnnuelInput): FieldError[] {
