@@ -179,3 +179,17 @@ describe('DCE clause: content', () => {
     ]);
   });
 });
+
+describe('DCE clause: no lot with hours', () => {
+  const generator = new Generator();
+  after(() => generator.close());
+
+  it('keeps only the scope and the reservation when every lot is reserved', async () => {
+    const data = withValue(fixture('clause-dce'), 'lots', [{ numero: '1', intitule: 'Nettoyage', levier: 'lot-reserve-siae' }]);
+    const text = docxParagraphs((await generator.generate('clause-dce', data, { format: 'docx' })).bytes).join('\n');
+    expect(text).to.contain('9.1 – Objet et champ d’application');
+    expect(text).to.contain('9.2 – Lots réservés');
+    expect(text).not.to.contain('Volume horaire');
+    expect(text).not.to.contain('par heure d’insertion non réalisée');
+  });
+});

@@ -232,18 +232,20 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
 
   const ending = <T>(items: T[]): (T & { fin: string })[] => items.map((item, i) => ({ ...item, fin: i === items.length - 1 ? '.' : '\u202F;' }));
 
+  // Without any lot carrying hours, only the scope and the reserved lots remain.
+  const hours = withClause.length > 0;
   const ccap = articleNumbering(input.marche.articleCcap, [
     ['champ', true],
-    ['volume', true],
-    ['publics', true],
-    ['modalites', true],
-    ['facilitateur', true],
-    ['correspondant', true],
-    ['eligibilite', true],
-    ['suivi', true],
-    ['reunion', true],
-    ['globalisation', input.options.globalisation],
-    ['penalites', true],
+    ['volume', hours],
+    ['publics', hours],
+    ['modalites', hours],
+    ['facilitateur', hours],
+    ['correspondant', hours],
+    ['eligibilite', hours],
+    ['suivi', hours],
+    ['reunion', hours],
+    ['globalisation', hours && input.options.globalisation],
+    ['penalites', hours],
     ['reserves', reserved.length > 0],
   ]);
   const rc = articleNumbering(input.marche.articleRc, []);
