@@ -65,6 +65,8 @@ export interface PartyView {
   siret: string;
   represente: string;
   denomme: string;
+  /** "e" for a feminine name: the agreement of past participles (« saisie »). */
+  accord: string;
   representant: PersonView;
   delegation: boolean;
   signataire: PersonView;
@@ -87,6 +89,7 @@ export function partyView(party: Party): PartyView {
     siret: party.siret ? party.siret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4').replace(/ /g, '\u00A0') : '',
     represente: feminine ? 'représentée' : 'représenté',
     denomme: feminine ? 'dénommée' : 'dénommé',
+    accord: feminine ? 'e' : '',
     representant,
     delegation: Boolean(party.signataire),
     signataire: party.signataire ? personView(party.signataire) : representant,

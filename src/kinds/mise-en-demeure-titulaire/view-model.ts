@@ -12,7 +12,7 @@ export interface MiseEnDemeureTitulaireViewModel extends BaseViewModel {
   facilitateur: { nomComplet: string; structure: string; email: string };
   courrier: { lieu: string; date: string; reference: string };
   marche: { objet: string; reference: string; lot: string; notification: string; article: string };
-  heures: { dues: string; realisees: string; restantes: string; taux: string; arrete: string };
+  heures: { dues: string; realisees: string; restantes: string; taux: string; arrete: string; realiseesPhrase: string; restantesPhrase: string };
   rattrapage: string;
   penalite: { parHeure: string; montant: string };
   observations: string;
@@ -76,6 +76,12 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
       restantes: missing !== undefined ? formatNumber(missing) : marker('heures'),
       taux: numbers ? `${formatNumber(Math.round((h.realisees / h.dues) * 1000) / 10)}\u00A0%` : marker('heures'),
       arrete: formatDate(h.dateArrete),
+      realiseesPhrase: numbers
+        ? h.realisees > 1
+          ? `${formatNumber(h.realisees)} heures ont été réalisées`
+          : `${formatNumber(h.realisees)} heure a été réalisée`
+        : `${String(h.realisees)} heures ont été réalisées`,
+      restantesPhrase: missing !== undefined ? (missing > 1 ? `${formatNumber(missing)} heures restent à réaliser` : `${formatNumber(missing)} heure reste à réaliser`) : marker('heures'),
     },
     rattrapage: formatDate(input.dateLimiteRattrapage),
     penalite: {
