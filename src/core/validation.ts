@@ -186,12 +186,11 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
   }
 }
 
-function toFieldError(detail: Joi.ValidationErrorItem, schema: Joi.Schema): FieldError {
+function toFieldError(detail: Joi.ValidationErrorItem, description: Description): FieldError {
   const error: FieldError = { path: pathOf(detail.path), message: frenchMessage(detail), type: detail.type };
   if (detail.type === 'object.unknown') {
     // Say which fields are expected at that level, as a hint for the typo.
-    const parentPath = detail.path.slice(0, -1).map(String);
-    const parent = describeAt(schema, parentPath);
+    const parent = describeAt(description, detail.path.slice(0, -1));
     const keys = parent?.keys ? Object.keys(parent.keys) : [];
     if (keys.length > 0) error.message += ` Champs attendus : ${keys.join(', ')}.`;
   }
@@ -205,12 +204,12 @@ interface Description {
   flags?: Record<string, unknown>;
 }
 
-function describeAt(schema: Joi.Schema, path: string[]): Description | undefined {
-  let node: Description | undefined = schema.describe() as Description;
+/** The description of the field at `path` (list items described by their first item schema). */
+function describeAt(description: Description, path: (string | number)[]): Description | undefined {
+  let node: Description | undefined = description;
   for (const segment of path) {
     if (!node) return undefined;
-    if (node.type === 'array') node = node.items?.[0];
-    else node = node.keys?.[segment];
+    node = node.type === 'array' ? node.items?.[0] : node.keys?.[String(segment)];
   }
   return node;
 }
@@ -242,14 +241,7 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   }
   const placeholders: FieldError[] = [];
   const description = schema.describe() as Description;
-  const isText = (path: (string | number)[]) => {
-    let node: Description | undefined = description;
-    for (const segment of path) {
-      if (!node) return false;
-      node = node.type === 'array' ? node.items?.[0] : node.keys?.[String(segment)];
-    }
-    return node?.type === 'string';
-  };
+  const isText = (path: (string | number)[]) => describeAt(description, path)?.type === 'string';
   const data = clean(input, [], placeholders, isText) as Record<string, unknown>;
 
   // Materialise missing objects (and lists) so that joi reports each missing leaf by its own path (the form
@@ -259,7 +251,7 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   for (let round = 0; round < 16; round++) {
     const missingContainers = (result.error?.details ?? [])
       .filter((d) => d.type === 'any.required')
-      .map((d) => ({ path: d.path, type: describeAt(schema, d.path.map(String))?.type }))
+      .map((d) => ({ path: d.path, type: describeAt(description, d.path)?.type }))
       .filter((d) => d.type === 'object' || d.type === 'array');
     if (missingContainers.length === 0) break;
     for (const d of missingContainers) setAt(data, d.path, d.type === 'array' ? [] : {});
@@ -267,14 +259,14 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   }
 
   const details = result.error?.details ?? [];
-  const invalid = details.filter((d) => !INCOMPLETE_TYPES.has(d.type)).map((d) => toFieldError(d, schema));
+  const invalid = details.filter((d) => !INCOMPLETE_TYPES.has(d.type)).map((d) => toFieldError(d, description));
   // A placeholder removed by clean() is also reported "required" by joi: keep the placeholder message.
   const placeholderPaths = new Set(placeholders.map((p) => p.path));
   const incomplete = [
     ...placeholders,
     ...details
       .filter((d) => INCOMPLETE_TYPES.has(d.type) && !placeholderPaths.has(pathOf(d.path)))
-      .map((d) => toFieldError(d, schema)),
+      .map((d) => toFieldError(d, description)),
   ];
   const byPath = (a: FieldError, b: FieldError) => a.path.localeCompare(b.path);
 

@@ -32,12 +32,16 @@ export interface TerritoryInput {
   structure?: { communesInsee: string[]; departements: string[] };
 }
 
-export interface SizingInput {
-  nature: Nature;
+/** Market-level context of the sizing (see marketSizingKeys). */
+export interface MarketSizingFields {
   dateReference?: Date;
   dateLancement?: Date;
   typeAcheteur: BuyerType;
   defenseOuSecurite: boolean;
+}
+
+export interface SizingInput extends MarketSizingFields {
+  nature: Nature;
   lots: LotInput[];
   territoire: TerritoryInput;
 }

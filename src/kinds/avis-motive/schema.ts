@@ -1,9 +1,9 @@
 /** Input of the facilitator's reasoned opinion on a purchase project sheet (model convention, art. IV). */
 import Joi from 'joi';
 import { count, date, longText, text } from '../../core/fields.js';
-import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
+import { NATURES, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
-import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotInput, type TerritoryInput } from '../../sizing/schema.js';
+import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotInput, type MarketSizingFields, type TerritoryInput } from '../../sizing/schema.js';
 import { partySchema, type Party } from '../_shared/parties.js';
 
 const ref = reference();
@@ -55,17 +55,13 @@ export const avisMotiveSchema = Joi.object({
 export interface AvisMotiveInput {
   structurePorteuse: Party;
   donneurOrdre: { nom: string; service?: string };
-  projet: {
+  projet: MarketSizingFields & {
     intitule: string;
     reference?: string;
     nature: Nature;
     lieuExecution: string;
     dateSaisine: Date;
     datePublicationPrevue?: Date;
-    dateReference?: Date;
-    dateLancement?: Date;
-    typeAcheteur: BuyerType;
-    defenseOuSecurite: boolean;
     lots: LotInput[];
   };
   territoire: TerritoryInput;

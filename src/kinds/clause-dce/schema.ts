@@ -4,9 +4,9 @@
  */
 import Joi from 'joi';
 import { CIVILITES, count, email, flag, phone, text } from '../../core/fields.js';
-import { NATURES, type BuyerType, type Nature } from '../../sizing/reference.js';
+import { NATURES, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
-import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotSizingFields, type TerritoryInput } from '../../sizing/schema.js';
+import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotSizingFields, type MarketSizingFields, type TerritoryInput } from '../../sizing/schema.js';
 
 export const LEVIERS = [
   'condition-execution',
@@ -127,7 +127,7 @@ export interface ClauseLotInput {
 export interface ClauseDceInput {
   reference?: string;
   acheteur: { nom: string; service?: string };
-  marche: {
+  marche: MarketSizingFields & {
     objet: string;
     reference: string;
     procedure: Procedure;
@@ -135,10 +135,6 @@ export interface ClauseDceInput {
     lieuExecution: string;
     articleCcap?: string;
     articleRc?: string;
-    dateReference?: Date;
-    dateLancement?: Date;
-    typeAcheteur: BuyerType;
-    defenseOuSecurite: boolean;
   };
   territoire: TerritoryInput;
   facilitateur: { civilite?: 'M.' | 'Mme'; prenom: string; nom: string; fonction?: string; structure: string; telephone: string; email: string };
