@@ -21,8 +21,9 @@ export abstract class ServiceError extends Error {
   abstract readonly title: string;
   readonly errors: FieldError[];
 
-  constructor(detail: string, errors: FieldError[] = []) {
-    super(detail);
+  /** `options.cause`: the underlying error, for the log only (never shown to the client). */
+  constructor(detail: string, errors: FieldError[] = [], options?: ErrorOptions) {
+    super(detail, options);
     this.name = new.target.name;
     this.errors = errors;
   }
@@ -86,4 +87,38 @@ export class TemplateError extends Error {
     this.name = 'TemplateError';
     this.details = details;
   }
+}
+
+/** Too much work queued: the client may retry after a moment (429). */
+export class BusyError extends ServiceError {
+  readonly status = 429;
+  readonly slug = 'service-occupe';
+  readonly title = 'Service occupé';
+}
+
+/** A ServiceError as plain data, to cross a worker thread's boundary and be rebuilt on the other side. */
+export interface SerializedServiceError {
+  name: string;
+  message: string;
+  errors: FieldError[];
+}
+
+const SERVICE_ERRORS: Record<string, new (detail: string, errors?: FieldError[]) => ServiceError> = {
+  InvalidInputError,
+  IncompleteDocumentError,
+  NonConformingDocumentError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  NotFoundError,
+  RenderUnavailableError,
+  BusyError,
+};
+
+export function serializeServiceError(error: ServiceError): SerializedServiceError {
+  return { name: error.name, message: error.message, errors: error.errors };
+}
+
+export function deserializeServiceError(data: SerializedServiceError): ServiceError {
+  const Type = SERVICE_ERRORS[data.name] ?? InvalidInputError;
+  return new Type(data.message, data.errors);
 }

@@ -38,6 +38,18 @@ export function formatNumber(value: number | string): string {
 }
 
 /** 1 → "un", 21 → "vingt et un", 80 → "quatre-vingts". */
+/** A size in bytes as a French reader says it: "32 Ko", "20 Mo", "1,5 Go" (1 Ko = 1 024 octets). */
+export function formatSize(bytes: number): string {
+  const units = ['octets', 'Ko', 'Mo', 'Go'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${formatNumber(Math.round(value * 10) / 10)}\u00A0${units[unit]}`;
+}
+
 export function numberInWords(value: number, options: { feminine?: boolean } = {}): string {
   const words = writtenNumber(value, { lang: 'fr' });
   return options.feminine && /(^|[ -])un$/.test(words) ? `${words}e` : words;

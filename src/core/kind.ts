@@ -6,6 +6,7 @@
 import type Joi from 'joi';
 import type { Mode } from './validation.js';
 import type { FieldError } from './errors.js';
+import type { UploadedFile } from './uploads.js';
 
 /** Document properties written into the DOCX (core properties) and the PDF (Info dictionary). */
 export interface DocumentProperties {
@@ -66,7 +67,7 @@ export interface DocumentKind<Input = unknown, ViewModel extends BaseViewModel =
    * Reads uploaded data files other than JSON (spreadsheets…) into part of the input, merged with
    * the form fields. Kinds without it accept JSON files only.
    */
-  readUploads?(files: { fieldname: string; originalname: string; mimetype: string; buffer: Buffer }[]): Promise<Record<string, unknown>>;
+  readUploads?(files: UploadedFile[]): Promise<Record<string, unknown>>;
   /** File name without extension, e.g. "convention-partenariat-cc-trois-vallees-2026-12-01". */
   fileName(viewModel: ViewModel): string;
 }

@@ -9,6 +9,7 @@
  */
 import type Joi from 'joi';
 import { FieldError, IncompleteDocumentError, InvalidInputError } from './errors.js';
+import { checkStructure } from './input-guard.js';
 import { marker } from './markers.js';
 
 export type Mode = 'final' | 'draft';
@@ -49,18 +50,49 @@ function pathOf(segments: (string | number)[]): string {
   return segments.map(String).join('.');
 }
 
+/** What clean() collects while it walks the data. */
+interface CleanContext {
+  placeholders: FieldError[];
+  /** Values that can never be written into a document (broken Unicode): a 400. */
+  invalid: FieldError[];
+  describe: (path: (string | number)[]) => Description | undefined;
+}
+
+/** Characters that XML 1.0 forbids, pasted from word processors: replaced by a space. */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/**
+ * A text as it can be written into a document: forbidden control characters become spaces, then
+ * trimmed. Returns undefined for a text that holds half of a UTF-16 pair (a lone surrogate), which
+ * no document can carry and no replacement can guess.
+ */
+export function documentText(value: string): string | undefined {
+  if (!value.isWellFormed()) return undefined;
+  return value.replace(XML_FORBIDDEN, ' ').trim();
+}
+
+/** The French message for a text refused by documentText(). */
+export function brokenTextMessage(label: string): string {
+  return `« ${label} » contient un caractère invalide (un demi-caractère Unicode isolé) : retapez ou recollez ce texte.`;
+}
+
 /**
  * Removes empty strings, objects and lists (an empty form field means "not filled") and, where the
  * schema expects a text, placeholders left from the model, which are collected. A placeholder where
  * a number, a date or a section is expected stays, for joi to refuse as a value of the wrong type.
+ * The data's shape has been checked (checkStructure), so the recursion is bounded.
  */
-function clean(value: unknown, path: (string | number)[], placeholders: FieldError[], isText: (path: (string | number)[]) => boolean): unknown {
+function clean(value: unknown, path: (string | number)[], ctx: CleanContext): unknown {
   if (typeof value === 'string') {
-    // Control characters pasted from word processors cannot be written in a DOCX: dropped.
-    const trimmed = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ' ').trim();
+    const trimmed = documentText(value);
+    if (trimmed === undefined) {
+      const label = ctx.describe(path)?.flags?.label;
+      ctx.invalid.push({ path: pathOf(path), type: 'string.unicode', message: brokenTextMessage(typeof label === 'string' ? label : String(path[path.length - 1] ?? '')) });
+      return undefined;
+    }
     if (trimmed === '') return undefined;
-    if (isPlaceholder(trimmed) && isText(path)) {
-      placeholders.push({
+    if (isPlaceholder(trimmed) && ctx.describe(path)?.type === 'string') {
+      ctx.placeholders.push({
         path: pathOf(path),
         type: 'any.placeholder',
         message: `La valeur « ${trimmed} » est un texte à remplacer du modèle : indiquez la valeur réelle.`,
@@ -71,14 +103,14 @@ function clean(value: unknown, path: (string | number)[], placeholders: FieldErr
   }
   if (value instanceof Date) return value;
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => clean(item, [...path, i], placeholders, isText)).filter((item) => item !== undefined);
+    const items = value.map((item, i) => clean(item, [...path, i], ctx)).filter((item) => item !== undefined);
     // A list left with nothing filled (blank rows of a form) is not there at all.
     return path.length > 0 && items.length === 0 ? undefined : items;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const cleaned = clean(item, [...path, key], placeholders, isText);
+      const cleaned = clean(item, [...path, key], ctx);
       if (cleaned !== undefined) out[key] = cleaned;
     }
     // An object left with nothing filled (an optional section of a form) is not there at all.
@@ -239,10 +271,11 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
       { path: '', type: 'object.base', message: 'Les données doivent être un objet JSON (des champs entre accolades).' },
     ]);
   }
-  const placeholders: FieldError[] = [];
+  checkStructure(input);
   const description = schema.describe() as Description;
-  const isText = (path: (string | number)[]) => describeAt(description, path)?.type === 'string';
-  const data = clean(input, [], placeholders, isText) as Record<string, unknown>;
+  const ctx: CleanContext = { placeholders: [], invalid: [], describe: (path) => describeAt(description, path) };
+  const data = clean(input, [], ctx) as Record<string, unknown>;
+  const placeholders = ctx.placeholders;
 
   // Materialise missing objects (and lists) so that joi reports each missing leaf by its own path (the form
   // and the 422 list every field to fill, the draft shows a marker per field); each round goes one
@@ -259,9 +292,14 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   }
 
   const details = result.error?.details ?? [];
-  const invalid = details.filter((d) => !INCOMPLETE_TYPES.has(d.type)).map((d) => toFieldError(d, description));
+  // A broken text removed by clean() is also reported "required" by joi: keep the first message.
+  const brokenPaths = new Set(ctx.invalid.map((e) => e.path));
+  const invalid = [
+    ...ctx.invalid,
+    ...details.filter((d) => !INCOMPLETE_TYPES.has(d.type)).map((d) => toFieldError(d, description)),
+  ];
   // A placeholder removed by clean() is also reported "required" by joi: keep the placeholder message.
-  const placeholderPaths = new Set(placeholders.map((p) => p.path));
+  const placeholderPaths = new Set([...placeholders.map((p) => p.path), ...brokenPaths]);
   const incomplete = [
     ...placeholders,
     ...details

@@ -5,22 +5,17 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.js';
 import { InvalidInputError, UnsupportedMediaTypeError } from '../core/errors.js';
-
-export interface InputLimits {
-  /** Largest JSON body, in bytes. */
-  jsonBytes: number;
-  /** Largest uploaded file, in bytes. */
-  fileBytes: number;
-}
+import { FORBIDDEN_KEYS, forbiddenKeyError, parseJson, STRUCTURE_LIMITS } from '../core/input-guard.js';
+import type { UploadedFile } from '../core/uploads.js';
 
 /** Bodies and files up to 20 MiB: a year of follow-up data of a large facilitator is about 8 MiB of JSON. */
-export const DEFAULT_LIMITS: InputLimits = { jsonBytes: 20 * 1024 * 1024, fileBytes: 20 * 1024 * 1024 };
+export const DEFAULT_LIMITS: InputLimits = DEFAULT_INPUT_LIMITS;
+export type { InputLimits };
 
 /** Field names used by the form and the API besides the data. */
 export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees']);
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** Objects whose keys are all indexes ("lots.0", "lots.1") become lists, in index order. */
 function listsFromIndexes(node: unknown): unknown {
@@ -39,8 +34,11 @@ export function unflatten(fields: Record<string, unknown>): Record<string, unkno
     if (CONTROL_FIELDS.has(name)) continue;
     const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
     const path = name.split('.');
-    if (path.some((segment) => segment === '' || FORBIDDEN_KEYS.has(segment))) {
-      throw new InvalidInputError('Nom de champ invalide.', [{ path: name, type: 'field.name', message: `Le nom de champ « ${name} » n’est pas valide.` }]);
+    const forbidden = path.find((segment) => FORBIDDEN_KEYS.has(segment));
+    if (forbidden) throw forbiddenKeyError(forbidden, name);
+    if (path.some((segment) => segment === '') || path.length > STRUCTURE_LIMITS.depth) {
+      const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+      throw new InvalidInputError('Nom de champ invalide.', [{ path: shown, type: 'field.name', message: `Le nom de champ « ${shown} » n’est pas valide.` }]);
     }
     let node = out;
     path.forEach((segment, i) => {
@@ -72,18 +70,16 @@ export function merge(base: unknown, over: unknown): unknown {
   return over;
 }
 
-function parseJsonText(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInputError('Le fichier de données n’est pas un JSON valide.', [
-      { path, type: 'json.syntax', message: `« ${path} » n’est pas un JSON valide : ${(error as Error).message}` },
-    ]);
-  }
-}
-
 /** Reads uploaded files other than JSON (spreadsheets…) into part of the data. */
-export type UploadReader = (files: Express.Multer.File[]) => Promise<Record<string, unknown>>;
+export type UploadReader = (files: UploadedFile[]) => Promise<Record<string, unknown>>;
+
+/** The upload as the domain sees it: nothing of multer's shape goes further than this file. */
+const uploaded = (file: Express.Multer.File): UploadedFile => ({
+  fieldname: file.fieldname,
+  originalname: file.originalname,
+  mimetype: file.mimetype,
+  buffer: file.buffer,
+});
 
 const isJsonFile = (file: Express.Multer.File) =>
   /json/i.test(file.mimetype) || /\.json$/i.test(file.originalname) || (file.mimetype === 'application/octet-stream' && !/\.(csv|xlsx)$/i.test(file.originalname));
@@ -107,9 +103,12 @@ export async function multipartData(req: Request, readUploads?: UploadReader): P
       { path: file.fieldname, type: 'file.type', message: `Le fichier « ${file.originalname} » (${file.mimetype}) n’est pas un fichier JSON (.json).` },
     ]);
   }
-  if (json[0]) base = parseJsonText(json[0].buffer.toString('utf8').replace(/^\uFEFF/, ''), json[0].fieldname);
-  else if (typeof body.donnees === 'string' && body.donnees.trim() !== '') base = parseJsonText(body.donnees, 'donnees');
-  if (others.length > 0) base = merge(base, await readUploads!(others));
+  if (json[0]) {
+    base = parseJson(json[0].buffer.toString('utf8').replace(/^\uFEFF/, ''), `Le fichier « ${json[0].originalname} »`, json[0].fieldname);
+  } else if (typeof body.donnees === 'string' && body.donnees.trim() !== '') {
+    base = parseJson(body.donnees, 'Le champ « donnees »', 'donnees');
+  }
+  if (others.length > 0) base = merge(base, await readUploads!(others.map(uploaded)));
   return merge(base, unflatten(body));
 }
 
@@ -117,10 +116,11 @@ export async function multipartData(req: Request, readUploads?: UploadReader): P
  * Parses the body by content type: JSON, multipart, or 415. Leaves the data in `res.locals.data`.
  */
 export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS, uploadsFor?: (req: Request) => UploadReader | undefined): RequestHandler {
-  const json = express.json({ limit: limits.jsonBytes, strict: false, type: () => true });
+  // The body is read as text and parsed here, so that its shape is checked before anything walks it.
+  const text = express.text({ limit: limits.jsonBytes, type: () => true, defaultCharset: 'utf-8' });
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: limits.fileBytes, files: 3, fields: 2000, fieldSize: 64 * 1024, parts: 2003 },
+    limits: { fileSize: limits.fileBytes, files: 3, fields: 2000, fieldSize: 64 * 1024, parts: 2003, fieldNameSize: 400 },
   }).any();
 
   return (req: Request, res: Response, next: NextFunction) => {
@@ -134,10 +134,15 @@ export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS, uploadsF
       return;
     }
     if (req.is('application/json') || req.is('+json')) {
-      json(req, res, (error?: unknown) => {
+      text(req, res, (error?: unknown) => {
         if (error) return next(error);
-        res.locals.data = req.body;
-        next();
+        try {
+          const body = typeof req.body === 'string' ? req.body : '';
+          res.locals.data = parseJson(body.replace(/^\uFEFF/, ''), 'Le corps de la requête', '');
+          next();
+        } catch (parseError) {
+          next(parseError);
+        }
       });
       return;
     }

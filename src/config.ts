@@ -1,0 +1,123 @@
+/**
+ * The service's settings, read once from the environment with documented defaults (see the README's
+ * "Settings" table). Every limit that protects the service against hostile input lives here.
+ */
+
+export interface InputLimits {
+  /** Largest JSON body, in bytes. */
+  jsonBytes: number;
+  /** Largest uploaded file, in bytes. */
+  fileBytes: number;
+}
+
+export interface SpreadsheetLimits {
+  /** Largest total size of a workbook's files once decompressed, in bytes. */
+  inflatedBytes: number;
+  /** Most files inside a workbook (an XLSX has about 10). */
+  zipEntries: number;
+  /** Largest ratio between a file's decompressed and compressed size (real sheets stay under 30). */
+  compressionRatio: number;
+  /** Most follow-up rows (per person, market and month) in one upload. */
+  followUpRows: number;
+  /** Most markets in one upload. */
+  marketRows: number;
+  /** Most columns in a sheet. */
+  columns: number;
+}
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  /** Most connections open at once; beyond, new ones are closed at once. */
+  maxConnections: number;
+  /** Time allowed to receive a request's headers, in ms. */
+  headersTimeoutMs: number;
+  /** Time allowed to receive a whole request (headers and body), in ms. */
+  requestTimeoutMs: number;
+  /** A connection with no traffic for this long is closed, in ms. */
+  idleTimeoutMs: number;
+  /** Keep-alive connections waiting for a next request are closed after this long, in ms. */
+  keepAliveTimeoutMs: number;
+}
+
+export interface WorkerSettings {
+  /** Worker threads for parsing uploads; default: one less than the cores, at least one. */
+  threads?: number;
+  /** Most parsing tasks waiting for a worker; beyond, 429. */
+  queue: number;
+  /** Time allowed to read one upload, in ms. */
+  timeoutMs: number;
+  /** Heap of a worker, in MiB. */
+  memoryMb: number;
+}
+
+export interface Settings {
+  server: ServerSettings;
+  input: InputLimits;
+  spreadsheets: SpreadsheetLimits;
+  workers: WorkerSettings;
+  /** pino log level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
+}
+
+const MB = 1024 * 1024;
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`Setting ${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = { jsonBytes: 20 * MB, fileBytes: 20 * MB };
+
+export const DEFAULT_SPREADSHEET_LIMITS: SpreadsheetLimits = {
+  inflatedBytes: 100 * MB,
+  zipEntries: 1000,
+  compressionRatio: 200,
+  followUpRows: 500_000,
+  marketRows: 20_000,
+  columns: 100,
+};
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  return {
+    server: {
+      host: env.HOST?.trim() || '127.0.0.1',
+      port: positive(env, 'PORT', 3000),
+      maxConnections: positive(env, 'MAX_CONNECTIONS', 1024),
+      headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 10_000),
+      requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS', 30_000),
+      idleTimeoutMs: positive(env, 'IDLE_TIMEOUT_MS', 60_000),
+      keepAliveTimeoutMs: positive(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000),
+    },
+    input: {
+      jsonBytes: positive(env, 'MAX_BODY_BYTES', DEFAULT_INPUT_LIMITS.jsonBytes),
+      fileBytes: positive(env, 'MAX_FILE_BYTES', DEFAULT_INPUT_LIMITS.fileBytes),
+    },
+    spreadsheets: {
+      inflatedBytes: positive(env, 'MAX_INFLATED_BYTES', DEFAULT_SPREADSHEET_LIMITS.inflatedBytes),
+      zipEntries: positive(env, 'MAX_ZIP_ENTRIES', DEFAULT_SPREADSHEET_LIMITS.zipEntries),
+      compressionRatio: positive(env, 'MAX_COMPRESSION_RATIO', DEFAULT_SPREADSHEET_LIMITS.compressionRatio),
+      followUpRows: positive(env, 'MAX_FOLLOWUP_ROWS', DEFAULT_SPREADSHEET_LIMITS.followUpRows),
+      marketRows: positive(env, 'MAX_MARKET_ROWS', DEFAULT_SPREADSHEET_LIMITS.marketRows),
+      columns: positive(env, 'MAX_COLUMNS', DEFAULT_SPREADSHEET_LIMITS.columns),
+    },
+    workers: {
+      threads: env.PARSE_THREADS ? positive(env, 'PARSE_THREADS', 1) : undefined,
+      queue: positive(env, 'PARSE_QUEUE', 16),
+      timeoutMs: positive(env, 'PARSE_TIMEOUT_MS', 120_000),
+      memoryMb: positive(env, 'PARSE_MEMORY_MB', 2048),
+    },
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  };
+}
+
+let current: Settings | undefined;
+
+/** The settings of this process, read from the environment on first use. */
+export function settings(): Settings {
+  current ??= readSettings();
+  return current;
+}
