@@ -4,6 +4,7 @@
  */
 import Joi from 'joi';
 import { InvalidInputError, IncompleteDocumentError } from '../core/errors.js';
+import { toCsv } from '../core/csv.js';
 import { validate } from '../core/validation.js';
 import { annualIndicators, marketIndicators, STATUS_LABELS, type AnnualIndicators, type MarketIndicators } from './indicators.js';
 import { CATEGORIES, CONTRATS, followUpDataSchema, MODALITES, SEXES, SORTIES, TRANCHES_AGE, type FollowUp, type Market } from './model.js';
@@ -42,21 +43,26 @@ export function indicators(data: unknown): IndicatorsResult {
   return { ...options, marches: value.marches.map((m) => marketIndicators(m, value.suivi, options)), ...annual };
 }
 
-const csvCell = (v: unknown) => {
-  const text = String(v ?? '');
-  return /[";\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** One line per market, ";" separated, decimal commas, as French spreadsheets expect. */
 export function indicatorsCsv(result: IndicatorsResult): string {
   const header = ['reference', 'acheteur', 'titulaire', 'lot', 'objectif_heures', 'heures', 'heures_formation', 'taux_realisation', 'projection', 'statut', 'personnes', 'mois_ecoules', 'mois_total'];
   const decimal = (n: number) => String(n).replace('.', ',');
-  const lines = result.marches.map((m) =>
-    [m.reference, m.acheteur, m.titulaire, m.lot, m.objectifHeures, decimal(m.heures), decimal(m.heuresFormation), decimal(m.tauxRealisation), decimal(m.projection), STATUS_LABELS[m.statut], m.personnes, m.moisEcoules, m.moisTotal]
-      .map(csvCell)
-      .join(';'),
-  );
-  return `\uFEFF${[header.join(';'), ...lines].join('\r\n')}\r\n`;
+  const rows = result.marches.map((m) => [
+    m.reference,
+    m.acheteur,
+    m.titulaire,
+    m.lot,
+    m.objectifHeures,
+    decimal(m.heures),
+    decimal(m.heuresFormation),
+    decimal(m.tauxRealisation),
+    decimal(m.projection),
+    STATUS_LABELS[m.statut],
+    m.personnes,
+    m.moisEcoules,
+    m.moisTotal,
+  ]);
+  return toCsv(header, rows);
 }
 
 export const CODES = {

@@ -2,12 +2,24 @@
  * Reading the follow-up data from spreadsheets: an XLSX workbook with the sheets "marches" and
  * "suivi", or two CSV files (";" or "," separated, UTF-8). Every problem is reported at once with
  * its line, column and a French message, and nothing is returned from a file read in part.
+ *
+ * Reading is bounded: a workbook's zip directory and real inflated size are checked before it is
+ * read, it is read as a stream with a cap on rows and columns, and the whole reading runs in a
+ * worker thread (readFollowUpFiles), so that a hostile file neither exhausts the memory of the
+ * service nor holds its event loop.
  */
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type Joi from 'joi';
-import { FieldError, InvalidInputError, UnsupportedMediaTypeError } from '../core/errors.js';
-import { frenchMessage } from '../core/validation.js';
+import { DEFAULT_SPREADSHEET_LIMITS, settings, type SpreadsheetLimits } from '../config.js';
+import { neutralizeCell, toCsv } from '../core/csv.js';
+import { FieldError, InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../core/errors.js';
+import { FORBIDDEN_KEYS, forbiddenKeyError } from '../core/input-guard.js';
+import type { UploadedFile } from '../core/uploads.js';
+import { brokenTextMessage, documentText, frenchMessage } from '../core/validation.js';
+import { checkZip } from '../core/zip-guard.js';
+import { runTask } from '../workers/index.js';
 import { followUpSchema, marketSchema, type FollowUp, type Market } from './model.js';
 
 /** Spreadsheet column → field of the data model, per sheet, in the order of the blank model. */
@@ -39,24 +51,50 @@ export const COLUMNS = {
 } as const;
 
 export type Sheet = keyof typeof COLUMNS;
+const SHEETS = Object.keys(COLUMNS) as Sheet[];
+const isSheet = (name: unknown): name is Sheet => typeof name === 'string' && Object.hasOwn(COLUMNS, name);
 const NUMERIC = new Set(['objectifHeures', 'heures', 'heuresFormation']);
+const OPTIONAL_COLUMNS = new Set(['lot', 'heures_formation', 'residence_qpv', 'sortie', 'sortie_6_mois']);
 
-export interface UploadedFile {
-  fieldname: string;
-  originalname: string;
-  mimetype: string;
-  buffer: Buffer;
-}
+/** Past this many errors the reading stops: the first ones are enough to correct the file. */
+export const MAX_REPORTED_ERRORS = 500;
 
 type Row = Record<string, unknown>;
+/** A sheet's header and rows, each row with its spreadsheet line (the header is line 1). */
+interface SheetContent {
+  header: string[];
+  rows: { line: number; values: unknown[] }[];
+  file: string;
+}
 
+const fileLabel = (file: UploadedFile) => `Le fichier « ${file.originalname} »`;
+const rowLimit = (sheet: Sheet, limits: SpreadsheetLimits) => (sheet === 'suivi' ? limits.followUpRows : limits.marketRows);
+
+function tooManyRows(file: UploadedFile, sheet: Sheet, limit: number): PayloadTooLargeError {
+  const what = sheet === 'suivi' ? 'lignes de suivi' : 'marchés';
+  return new PayloadTooLargeError('Le fichier envoyé compte trop de lignes.', [
+    { path: file.fieldname, type: 'file.tooManyRows', message: `${fileLabel(file)} compte plus de ${limit.toLocaleString('fr-FR')} ${what} (« ${sheet} ») : envoyez-en moins à la fois.` },
+  ]);
+}
+
+function tooManyColumns(file: UploadedFile, limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError('Le fichier envoyé compte trop de colonnes.', [
+    { path: file.fieldname, type: 'file.tooManyColumns', message: `${fileLabel(file)} compte plus de ${limit} colonnes.` },
+  ]);
+}
+
+/** A cell's value for the data model; texts as documentText() gives them (undefined: unusable text). */
 function cell(value: unknown, field: string): unknown {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return field === 'mois' ? value.toISOString().slice(0, 7) : value.toISOString().slice(0, 10);
   if (typeof value === 'object' && value && 'result' in value) return cell((value as { result: unknown }).result, field);
-  if (typeof value === 'object' && value && 'text' in value) return String((value as { text: unknown }).text);
+  if (typeof value === 'object' && value && 'richText' in value && Array.isArray((value as { richText: unknown }).richText)) {
+    return cell((value as { richText: { text?: unknown }[] }).richText.map((r) => String(r.text ?? '')).join(''), field);
+  }
+  if (typeof value === 'object' && value && 'text' in value) return cell(String((value as { text: unknown }).text), field);
   if (typeof value === 'string') {
-    const v = value.trim();
+    const v = documentText(value);
+    if (v === undefined) return BROKEN;
     if (v === '') return undefined;
     // French spreadsheets write decimals with a comma.
     if (NUMERIC.has(field) && /^-?\d+(,\d+)?$/.test(v)) return Number(v.replace(',', '.'));
@@ -65,34 +103,47 @@ function cell(value: unknown, field: string): unknown {
   return value;
 }
 
-/** Rows keyed by data-model field; `line` is the spreadsheet line (the header is line 1). */
-function mapRows(sheet: Sheet, header: string[], rows: unknown[][], file: string, errors: FieldError[]): { line: number; data: Row }[] {
+/** A text cell that no document can carry (a lone UTF-16 surrogate). */
+const BROKEN = Symbol('broken text');
+
+/** Rows keyed by data-model field. */
+function mapRows(sheet: Sheet, content: SheetContent, errors: FieldError[]): { line: number; data: Row }[] {
   const columns = COLUMNS[sheet] as Record<string, string>;
-  const normalized = header.map((h) => String(h ?? '').trim().toLowerCase());
-  const missing = Object.keys(columns).filter((c) => !normalized.includes(c) && !['lot', 'heures_formation', 'residence_qpv', 'sortie', 'sortie_6_mois'].includes(c));
-  const unknown = normalized.filter((h) => h !== '' && !(h in columns));
+  const { file } = content;
+  const normalized = content.header.map((h) => String(h ?? '').trim().toLowerCase());
+  const forbidden = normalized.find((h) => FORBIDDEN_KEYS.has(h));
+  if (forbidden) throw forbiddenKeyError(forbidden, `${sheet}.1`);
+  const missing = Object.keys(columns).filter((c) => !normalized.includes(c) && !OPTIONAL_COLUMNS.has(c));
+  const unknown = normalized.filter((h) => h !== '' && !Object.hasOwn(columns, h));
   for (const c of missing) errors.push({ path: `${sheet}`, type: 'column.missing', message: `${file} : la colonne « ${c} » est absente (ligne 1).` });
-  for (const c of unknown) errors.push({ path: `${sheet}`, type: 'column.unknown', message: `${file} : la colonne « ${c} » n’est pas attendue. Colonnes attendues : ${Object.keys(columns).join(', ')}.` });
+  for (const c of unknown.slice(0, 20)) {
+    const shown = c.length > 40 ? `${c.slice(0, 40)}…` : c;
+    errors.push({ path: `${sheet}`, type: 'column.unknown', message: `${file} : la colonne « ${shown} » n’est pas attendue. Colonnes attendues : ${Object.keys(columns).join(', ')}.` });
+  }
   if (missing.length > 0) return [];
-  return rows
-    .map((values, i) => {
-      const data: Row = {};
-      normalized.forEach((h, j) => {
-        const field = columns[h];
-        if (field) {
-          const v = cell(values[j], field);
-          if (v !== undefined) data[field] = v;
-        }
-      });
-      return { line: i + 2, data };
-    })
-    .filter((r) => Object.keys(r.data).length > 0);
+  const out: { line: number; data: Row }[] = [];
+  for (const { line, values } of content.rows) {
+    const data: Row = {};
+    normalized.forEach((h, j) => {
+      const field = Object.hasOwn(columns, h) ? columns[h] : undefined;
+      if (!field) return;
+      const v = cell(values[j], field);
+      if (v === BROKEN) {
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push({ path: `${sheet}.${line}.${h}`, type: 'string.unicode', message: `${file}, ligne ${line} : ${brokenTextMessage(h)}` });
+      } else if (v !== undefined) {
+        data[field] = v;
+      }
+    });
+    if (Object.keys(data).length > 0) out.push({ line, data });
+  }
+  return out;
 }
 
 function validateRows<T>(sheet: Sheet, schema: Joi.ObjectSchema, rows: { line: number; data: Row }[], file: string, errors: FieldError[]): T[] {
   const fieldToColumn = Object.fromEntries(Object.entries(COLUMNS[sheet]).map(([c, f]) => [f, c]));
   const out: T[] = [];
   for (const { line, data } of rows) {
+    if (errors.length >= MAX_REPORTED_ERRORS) break;
     const { value, error } = schema.validate(data, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
     if (error) {
       for (const d of error.details) {
@@ -107,43 +158,73 @@ function validateRows<T>(sheet: Sheet, schema: Joi.ObjectSchema, rows: { line: n
   return out;
 }
 
-async function xlsxSheets(file: UploadedFile): Promise<Partial<Record<Sheet, { header: string[]; rows: unknown[][] }>>> {
-  const workbook = new ExcelJS.Workbook();
+/** The sheets "marches" and "suivi" of a workbook, read as a stream after the zip checks. */
+async function xlsxSheets(file: UploadedFile, limits: SpreadsheetLimits): Promise<Partial<Record<Sheet, SheetContent>>> {
+  await checkZip(file.buffer, limits, file.fieldname, fileLabel(file));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file.buffer]), {
+    entries: 'ignore',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+  });
+  const out: Partial<Record<Sheet, SheetContent>> = {};
   try {
-    await workbook.xlsx.load(file.buffer as unknown as ArrayBuffer);
+    for await (const worksheet of reader) {
+      const name = (worksheet as unknown as { name?: string }).name;
+      const sheet = isSheet(name) ? name : undefined;
+      const rows: { line: number; values: unknown[] }[] = [];
+      for await (const row of worksheet as unknown as AsyncIterable<ExcelJS.Row>) {
+        if (!sheet) continue; // other sheets (the codes…) are read through and ignored
+        if (row.number > rowLimit(sheet, limits) + 1) throw tooManyRows(file, sheet, rowLimit(sheet, limits));
+        const values = (row.values as unknown[]).slice(1);
+        if (values.length > limits.columns) throw tooManyColumns(file, limits.columns);
+        rows.push({ line: row.number, values });
+      }
+      if (!sheet) continue;
+      const first = rows[0]?.line === 1 ? rows.shift()! : { values: [] };
+      out[sheet] = { header: first.values.map((h) => String(cell(h, '') ?? '')), rows, file: file.originalname };
+    }
   } catch (error) {
+    if (error instanceof PayloadTooLargeError) throw error;
     throw new InvalidInputError('Le classeur ne peut pas être lu.', [
-      { path: file.fieldname, type: 'xlsx.unreadable', message: `Le fichier « ${file.originalname} » n’est pas un classeur XLSX lisible : ${(error as Error).message}` },
+      { path: file.fieldname, type: 'xlsx.unreadable', message: `${fileLabel(file)} n’est pas un classeur XLSX lisible.` },
     ]);
-  }
-  const out: Partial<Record<Sheet, { header: string[]; rows: unknown[][] }>> = {};
-  for (const sheet of Object.keys(COLUMNS) as Sheet[]) {
-    const ws = workbook.getWorksheet(sheet);
-    if (!ws) continue;
-    const all: unknown[][] = [];
-    ws.eachRow({ includeEmpty: true }, (row, number) => {
-      const values = (row.values as unknown[]).slice(1);
-      all[number - 1] = values;
-    });
-    const [header = [], ...rows] = all;
-    out[sheet] = { header: (header as unknown[]).map((h) => String(cell(h, '') ?? '')), rows: rows.map((r) => r ?? []) };
   }
   return out;
 }
 
-function csvSheet(file: UploadedFile): { header: string[]; rows: unknown[][] } {
+function csvSheet(file: UploadedFile, sheet: Sheet | undefined, limits: SpreadsheetLimits): Omit<SheetContent, 'file'> {
+  const firstLine = file.buffer.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+  const count = (c: string) => firstLine.split(c).length - 1;
+  const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
+  // The limit of rows is checked on the larger of the two sheets until the header says which it is.
+  const limit = sheet ? rowLimit(sheet, limits) : Math.max(limits.followUpRows, limits.marketRows);
+  let records: string[][];
   try {
-    const firstLine = file.buffer.toString('utf8').split(/\r?\n/, 1)[0] ?? '';
-    const count = (c: string) => firstLine.split(c).length - 1;
-    const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
-    const records = parseCsv(file.buffer, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
-    const [header = [], ...rows] = records;
-    return { header, rows };
+    // Every line has the header's number of columns: a relaxed count would make the parser build an
+    // error object per short line, seconds for a few hundred thousand lines.
+    records = parseCsv(file.buffer, { bom: true, delimiter, skip_empty_lines: true, to: limit + 2, max_record_size: 64 * 1024 }) as string[][];
   } catch (error) {
-    throw new InvalidInputError('Le fichier CSV ne peut pas être lu.', [
-      { path: file.fieldname, type: 'csv.unreadable', message: `Le fichier « ${file.originalname} » n’est pas un CSV lisible : ${(error as Error).message}` },
-    ]);
+    const e = error as { code?: unknown; lines?: unknown; record?: unknown[]; columns?: unknown };
+    const line = typeof e.lines === 'number' ? ` (ligne ${e.lines})` : '';
+    const message =
+      e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(e.record)
+        ? `${fileLabel(file)}, ligne ${String(e.lines)} : ${e.record.length} colonne(s) au lieu des ${countColumns(file.buffer, delimiter)} de la ligne d’en-tête ; vérifiez le séparateur et les guillemets.`
+        : `${fileLabel(file)} n’est pas un CSV lisible${line} : vérifiez les guillemets et le séparateur.`;
+    throw new InvalidInputError('Le fichier CSV ne peut pas être lu.', [{ path: file.fieldname, type: 'csv.unreadable', message }]);
   }
+  const [header = [], ...rows] = records;
+  if (header.length > limits.columns || rows.some((r) => r.length > limits.columns)) throw tooManyColumns(file, limits.columns);
+  const which = sheet ?? (header.map((h) => h.trim().toLowerCase()).includes('personne') ? 'suivi' : 'marches');
+  if (rows.length > rowLimit(which, limits)) throw tooManyRows(file, which, rowLimit(which, limits));
+  return { header, rows: rows.map((values, i) => ({ line: i + 2, values })) };
+}
+
+/** Columns of a CSV's header line. */
+function countColumns(buffer: Buffer, delimiter: string): number {
+  const header = parseCsv(buffer, { bom: true, delimiter, to: 1, relax_quotes: true }) as string[][];
+  return header[0]?.length ?? 0;
 }
 
 const isXlsx = (f: UploadedFile) => /\.xlsx$/i.test(f.originalname) || f.mimetype.includes('spreadsheetml');
@@ -154,45 +235,57 @@ export function isTabular(file: UploadedFile): boolean {
 }
 
 /**
- * The markets and follow-up records of uploaded spreadsheets: one XLSX workbook, or CSV files sent
- * in the fields "marches" and "suivi" (a CSV's sheet is also recognised by its header).
+ * The markets and follow-up records of uploaded spreadsheets, read here, in the calling thread:
+ * the worker's task. Call readFollowUpFiles() from the service.
  */
-export async function readFollowUpFiles(files: UploadedFile[]): Promise<{ marches: Market[]; suivi: FollowUp[] }> {
-  const sheets: Partial<Record<Sheet, { header: string[]; rows: unknown[][]; file: string }>> = {};
+export async function parseFollowUpFiles(files: UploadedFile[], limits: SpreadsheetLimits = DEFAULT_SPREADSHEET_LIMITS): Promise<{ marches: Market[]; suivi: FollowUp[] }> {
+  const sheets: Partial<Record<Sheet, SheetContent>> = {};
   for (const file of files) {
     if (isXlsx(file)) {
-      for (const [name, content] of Object.entries(await xlsxSheets(file))) sheets[name as Sheet] = { ...content!, file: file.originalname };
+      Object.assign(sheets, await xlsxSheets(file, limits));
     } else if (isCsv(file)) {
-      const content = csvSheet(file);
+      const named = isSheet(file.fieldname) ? file.fieldname : undefined;
+      const content = csvSheet(file, named, limits);
       const lower = content.header.map((h) => h.trim().toLowerCase());
-      const sheet: Sheet = file.fieldname === 'marches' || file.fieldname === 'suivi' ? file.fieldname : lower.includes('personne') ? 'suivi' : 'marches';
+      const sheet: Sheet = named ?? (lower.includes('personne') ? 'suivi' : 'marches');
       sheets[sheet] = { ...content, file: file.originalname };
     } else {
       throw new UnsupportedMediaTypeError('Fichier non pris en charge.', [
-        { path: file.fieldname, type: 'file.type', message: `Le fichier « ${file.originalname} » n’est ni un classeur XLSX ni un fichier CSV.` },
+        { path: file.fieldname, type: 'file.type', message: `${fileLabel(file)} n’est ni un classeur XLSX ni un fichier CSV.` },
       ]);
     }
   }
   const errors: FieldError[] = [];
-  for (const sheet of Object.keys(COLUMNS) as Sheet[]) {
+  for (const sheet of SHEETS) {
     if (!sheets[sheet]) errors.push({ path: sheet, type: 'sheet.missing', message: `Les données « ${sheet} » manquent : feuille « ${sheet} » du classeur, ou fichier CSV envoyé dans le champ « ${sheet} ».` });
   }
   if (errors.length > 0) throw new InvalidInputError('Données de suivi incomplètes.', errors);
   const m = sheets.marches!;
   const s = sheets.suivi!;
-  const marches = validateRows<Market>('marches', marketSchema, mapRows('marches', m.header, m.rows, m.file, errors), m.file, errors);
-  const suiviRows = mapRows('suivi', s.header, s.rows, s.file, errors);
+  const marches = validateRows<Market>('marches', marketSchema, mapRows('marches', m, errors), m.file, errors);
+  const suiviRows = mapRows('suivi', s, errors);
   const suivi = validateRows<FollowUp>('suivi', followUpSchema, suiviRows, s.file, errors);
   const references = new Set(marches.map((x) => x.reference));
   for (const { line, data } of suiviRows) {
+    if (errors.length >= MAX_REPORTED_ERRORS) break;
     if (typeof data.marche === 'string' && !references.has(data.marche)) {
       errors.push({ path: `suivi.${line}.marche`, type: 'marche.inconnu', message: `${s.file}, ligne ${line}, colonne « marche » : le marché « ${data.marche} » n’est pas dans la liste des marchés.` });
     }
   }
   if (errors.length > 0) {
-    throw new InvalidInputError(`Les fichiers de suivi comportent ${errors.length} erreur(s) : rien n’a été produit.`, errors.slice(0, 500));
+    const count = errors.length >= MAX_REPORTED_ERRORS ? `au moins ${MAX_REPORTED_ERRORS} erreurs` : `${errors.length} erreur(s)`;
+    throw new InvalidInputError(`Les fichiers de suivi comportent ${count} : rien n’a été produit.`, errors.slice(0, MAX_REPORTED_ERRORS));
   }
   return { marches, suivi };
+}
+
+/**
+ * The markets and follow-up records of uploaded spreadsheets: one XLSX workbook, or CSV files sent
+ * in the fields "marches" and "suivi" (a CSV's sheet is also recognised by its header). Read in a
+ * worker thread, within `limits`.
+ */
+export function readFollowUpFiles(files: UploadedFile[], limits: SpreadsheetLimits = settings().spreadsheets): Promise<{ marches: Market[]; suivi: FollowUp[] }> {
+  return runTask('followUpFiles', { files, limits });
 }
 
 /** The blank model: a workbook with both sheets and their headers, and a sheet of the valid codes. */
@@ -200,16 +293,16 @@ export async function blankWorkbook(codes: Record<string, readonly string[]>): P
   const workbook = new ExcelJS.Workbook();
   for (const sheet of Object.keys(COLUMNS) as Sheet[]) {
     const ws = workbook.addWorksheet(sheet);
-    ws.addRow(Object.keys(COLUMNS[sheet]));
+    ws.addRow(Object.keys(COLUMNS[sheet]).map(neutralizeCell));
     ws.getRow(1).font = { bold: true };
   }
   const ref = workbook.addWorksheet('codes');
   ref.addRow(['colonne', 'valeurs acceptées']);
   ref.getRow(1).font = { bold: true };
-  for (const [column, values] of Object.entries(codes)) ref.addRow([column, values.join(', ')]);
+  for (const [column, values] of Object.entries(codes)) ref.addRow([column, values.join(', ')].map(neutralizeCell));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 export function blankCsv(sheet: Sheet): string {
-  return `${Object.keys(COLUMNS[sheet]).join(';')}\n`;
+  return toCsv(Object.keys(COLUMNS[sheet]), []);
 }

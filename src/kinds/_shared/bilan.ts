@@ -9,7 +9,8 @@ import type { DocImage } from '../../core/image.js';
 import { breakdownSvg, chart } from '../../engines/charts/index.js';
 import type { Breakdowns, BreakdownLine } from '../../bilans/indicators.js';
 import { followUpDataSchema, type FollowUp, type Market } from '../../bilans/model.js';
-import { readFollowUpFiles, type UploadedFile } from '../../bilans/tabular.js';
+import { readFollowUpFiles } from '../../bilans/tabular.js';
+import type { UploadedFile } from '../../core/uploads.js';
 
 export const bilanCommonKeys = () => ({
   structurePorteuse: text('Structure porteuse de la clause', 200).required(),
