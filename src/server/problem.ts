@@ -5,6 +5,9 @@
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import multer from 'multer';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.js';
+import { formatSize } from '../core/french.js';
+import { errorPage } from '../web/pages.js';
 import {
   FieldError,
   InvalidInputError,
@@ -23,6 +26,8 @@ export interface Problem {
   detail: string;
   instance?: string;
   errors: FieldError[];
+  /** The id of the request, as in its X-Request-Id header and in the log. */
+  requestId?: string;
 }
 
 function problemType(slug: string): string {
@@ -33,19 +38,21 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 
-/** Errors raised by body parsers and multer, as ServiceErrors. */
-export function fromParserError(error: unknown): ServiceError | undefined {
+/** Errors of body parsers and multer, as ServiceErrors; `limits` names the limit passed. */
+export function fromParserError(error: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): ServiceError | undefined {
   if (error instanceof multer.MulterError) {
     const field = error.field ?? '';
     switch (error.code) {
       case 'LIMIT_FILE_SIZE':
         return new PayloadTooLargeError('Le fichier envoyé est trop volumineux.', [
-          { path: field, type: 'file.tooLarge', message: `Le fichier « ${field} » dépasse la taille maximale autorisée.` },
+          { path: field, type: 'file.tooLarge', message: `Le fichier « ${field} » dépasse la taille maximale de ${formatSize(limits.fileBytes)}.` },
         ]);
       case 'LIMIT_FIELD_VALUE':
         return new PayloadTooLargeError('Un champ du formulaire est trop long.', [
           { path: field, type: 'field.tooLarge', message: `Le champ « ${field} » dépasse la longueur maximale autorisée.` },
         ]);
+      case 'LIMIT_FIELD_KEY':
+        return new InvalidInputError('Nom de champ invalide.', [{ path: '', type: 'field.name', message: 'Un nom de champ du formulaire est trop long.' }]);
       case 'LIMIT_PART_COUNT':
       case 'LIMIT_FIELD_COUNT':
       case 'LIMIT_FILE_COUNT':
@@ -54,20 +61,15 @@ export function fromParserError(error: unknown): ServiceError | undefined {
         ]);
       default:
         return new InvalidInputError('Le formulaire envoyé est invalide.', [
-          { path: field, type: 'form.invalid', message: `Le formulaire envoyé est invalide (${error.code}) : un seul fichier JSON est attendu, dans le champ « donnees ».` },
+          { path: field, type: 'form.invalid', message: 'Le formulaire envoyé est invalide : un seul fichier JSON est attendu, dans le champ « donnees ».' },
         ]);
     }
   }
-  const e = error as { type?: string; status?: number; message?: string; limit?: number };
+  const e = error as { type?: string; status?: number; statusCode?: number; message?: string };
   if (e && typeof e === 'object') {
     if (e.type === 'entity.too.large') {
       return new PayloadTooLargeError('Le corps de la requête est trop volumineux.', [
-        { path: '', type: 'body.tooLarge', message: `Le corps de la requête dépasse la taille maximale de ${e.limit ?? '?'} octets.` },
-      ]);
-    }
-    if (e.type === 'entity.parse.failed') {
-      return new InvalidInputError('Le corps de la requête n’est pas un JSON valide.', [
-        { path: '', type: 'json.syntax', message: `Le corps de la requête n’est pas un JSON valide : ${e.message ?? ''}`.trim() },
+        { path: '', type: 'body.tooLarge', message: `Le corps de la requête dépasse la taille maximale de ${formatSize(limits.jsonBytes)}.` },
       ]);
     }
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
@@ -75,22 +77,33 @@ export function fromParserError(error: unknown): ServiceError | undefined {
         { path: '', type: 'body.charset', message: 'Encodage non pris en charge : envoyez du JSON en UTF-8.' },
       ]);
     }
-    if (typeof e.message === 'string' && /multipart|boundary|unexpected end of form|malformed part header/i.test(e.message)) {
+    if (e.type === 'request.aborted' || e.type === 'request.size.invalid') {
+      return new InvalidInputError('La requête a été interrompue.', [{ path: '', type: 'request.aborted', message: 'Le corps de la requête n’a pas été reçu en entier.' }]);
+    }
+    if (typeof e.message === 'string' && /multipart|boundary|unexpected end of form|malformed part header|part terminated/i.test(e.message)) {
       return new InvalidInputError('Le formulaire multipart est mal formé.', [
-        { path: '', type: 'form.malformed', message: `Le formulaire multipart est mal formé : ${e.message}` },
+        { path: '', type: 'form.malformed', message: 'Le formulaire multipart est mal formé : vérifiez la délimitation (boundary) et la fin du formulaire.' },
       ]);
     }
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return new InvalidInputError('La requête est invalide.', [{ path: '', type: 'request.invalid', message: e.message ?? 'Requête invalide.' }]);
+    const status = e.status ?? e.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Another library's client error: its own words stay in the log.
+      return new InvalidInputError('La requête est invalide.', [{ path: '', type: 'request.invalid', message: 'La requête est invalide.' }]);
     }
   }
   return undefined;
 }
 
-export function toProblem(error: unknown, instance?: string): Problem {
-  const known = error instanceof ServiceError ? error : fromParserError(error);
+/** At most this many field errors in an answer: enough to correct the input, never a huge body. */
+export const MAX_PROBLEM_ERRORS = 100;
+
+export function toProblem(error: unknown, instance?: string, limits?: InputLimits): Problem {
+  const known = error instanceof ServiceError ? error : fromParserError(error, limits);
   if (known) {
-    return { type: problemType(known.slug), title: known.title, status: known.status, detail: known.message, instance, errors: known.errors };
+    const errors = known.errors.slice(0, MAX_PROBLEM_ERRORS);
+    const more = known.errors.length - errors.length;
+    const detail = more > 0 ? `${known.message} (${MAX_PROBLEM_ERRORS} premières erreurs sur ${known.errors.length})` : known.message;
+    return { type: problemType(known.slug), title: known.title, status: known.status, detail, instance, errors };
   }
   if (error instanceof TemplateError) {
     return {
@@ -112,14 +125,31 @@ export function toProblem(error: unknown, instance?: string): Problem {
   };
 }
 
-export function problemHandler(log: (message: string, error: unknown) => void): ErrorRequestHandler {
+/** Seconds a client should wait before retrying a 429 or a 503. */
+const RETRY_AFTER_SECONDS = 5;
+
+export type ServerErrorLog = (message: string, error: unknown, requestId: string | undefined) => void;
+
+/**
+ * The error handler of every route: the problem, with the request's id (also in X-Request-Id) so
+ * that the log line of a 5xx can be found; the log alone keeps the error's detail.
+ */
+export function problemHandler(log: ServerErrorLog, limits?: InputLimits): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const problem = toProblem(error, req.originalUrl);
-    if (problem.status >= 500) log(`${req.method} ${req.originalUrl} failed`, error);
+    const problem = toProblem(error, req.path, limits);
+    const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
+    if (problem.status >= 500) log(`${req.method} ${req.path} failed`, error, requestId);
     if (res.headersSent) {
       res.end();
       return;
     }
-    sendProblem(res, problem);
+    if (problem.status === 429 || problem.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    const answer = requestId ? { ...problem, requestId } : problem;
+    // A browser (that prefers HTML to JSON) gets a page; programs get problem+json.
+    if (req.accepts(['application/problem+json', 'application/json', 'text/html']) === 'text/html') {
+      res.status(problem.status).type('html').send(errorPage(answer));
+      return;
+    }
+    sendProblem(res, answer);
   };
 }

@@ -13,13 +13,13 @@ const templates = {
   index: read('index.mustache'),
   form: read('form.mustache'),
   section: read('section.mustache'),
-  css: read('web.css'),
+  error: read('error.mustache'),
 };
 
 const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF (à signer)', docx: 'DOCX (Word, modifiable)', html: 'HTML (aperçu)', md: 'Markdown (texte à coller)', txt: 'Texte brut' };
 
 function page(title: string, content: string): string {
-  return Mustache.render(templates.layout, { titre: title, css: templates.css, contenu: content });
+  return Mustache.render(templates.layout, { titre: title, contenu: content });
 }
 
 export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[]): string {
@@ -53,4 +53,9 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
     { section: templates.section },
   );
   return page(kind.title, content);
+}
+
+/** The page a browser gets for an error outside the forms (the API answers problem+json). */
+export function errorPage(problem: { title: string; detail: string; errors: FieldError[]; requestId?: string }): string {
+  return page(problem.title, Mustache.render(templates.error, { probleme: problem }));
 }

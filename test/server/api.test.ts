@@ -110,7 +110,10 @@ describe('HTTP API', () => {
     const incomplete = withValue(withValue(data, 'donneurOrdre.representant.nom', 'XXXXX'), 'signature.date', undefined);
     const res = await request(app).post('/api/v1/documents/convention').send(incomplete).expect(422);
     expect(res.headers['content-type']).to.equal(PROBLEM);
+    // The request's id is in the answer and in its header, to find the log line.
+    expect(res.body.requestId).to.match(/^[0-9a-f-]{36}$/).and.equal(res.headers['x-request-id']);
     expect(res.body).to.deep.equal({
+      requestId: res.body.requestId,
       type: '/problemes/document-incomplet',
       title: 'Document incomplet',
       status: 422,
@@ -177,7 +180,7 @@ describe('HTTP API', () => {
       .post('/api/v1/documents/convention')
       .attach('donnees', Buffer.from(JSON.stringify(big)), { filename: 'big.json', contentType: 'application/json' })
       .expect(413);
-    expect(file.body.errors).to.deep.equal([{ path: 'donnees', type: 'file.tooLarge', message: 'Le fichier « donnees » dépasse la taille maximale autorisée.' }]);
+    expect(file.body.errors).to.deep.equal([{ path: 'donnees', type: 'file.tooLarge', message: 'Le fichier « donnees » dépasse la taille maximale de 32\u00A0Ko.' }]);
   });
 
   it('refuses a second JSON file and hostile field names with 4xx', async () => {
@@ -188,7 +191,7 @@ describe('HTTP API', () => {
     expect(two.status).to.equal(400);
     expect(two.body.errors[0]).to.include({ type: 'file.count' });
     const proto = await request(app).post('/api/v1/documents/convention').field('__proto__.polluted', 'oui').expect(400);
-    expect(proto.body.errors[0]).to.include({ path: '__proto__.polluted', type: 'field.name' });
+    expect(proto.body.errors[0]).to.include({ path: '__proto__.polluted', type: 'field.forbidden' });
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
 

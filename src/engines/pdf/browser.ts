@@ -108,9 +108,8 @@ export class ChromiumPool {
     try {
       browser = await this.getBrowser();
     } catch (error) {
-      throw new RenderUnavailableError(
-        `Le moteur PDF (Chromium) n’a pas pu démarrer : ${(error as Error).message.split('\n')[0]}`,
-      );
+      // The engine's own words (paths, flags) go to the log with the request's id, not to the client.
+      throw new RenderUnavailableError('Le moteur PDF n’a pas pu démarrer ; réessayez dans un moment.', [], { cause: error });
     }
     const page = await browser.newPage();
     await page.setJavaScriptEnabled(false);
