@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { fromRoot } from '../src/core/paths.js';
 import { Generator } from '../src/generator.js';
 import { createApp } from '../src/server/app.js';
+import { createLogger } from '../src/server/log.js';
 
 const { values } = parseArgs({
   options: {
@@ -114,7 +115,7 @@ function row(label: string, s: Stats): string {
 
 async function main(): Promise<void> {
   const generator = new Generator();
-  const server = createApp(generator).listen(0, '127.0.0.1');
+  const server = createApp(generator, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/documents/convention`;
 

@@ -77,7 +77,7 @@ export const DEFAULT_SPREADSHEET_LIMITS: SpreadsheetLimits = {
   zipEntries: 1000,
   compressionRatio: 200,
   followUpRows: 500_000,
-  marketRows: 20_000,
+  marketRows: 5000,
   columns: 100,
 };
 

@@ -59,7 +59,10 @@ export function checkStructure(value: unknown, limits: StructureLimits = STRUCTU
       ]);
     }
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push({ node: node[i], depth: depth + 1, key: String(i), parent: entry });
+      for (let i = node.length - 1; i >= 0; i--) {
+        const item: unknown = node[i];
+        if (item !== null && typeof item === 'object') stack.push({ node: item, depth: depth + 1, key: String(i), parent: entry });
+      }
       continue;
     }
     const keys = Object.keys(node);
@@ -76,7 +79,8 @@ export function checkStructure(value: unknown, limits: StructureLimits = STRUCTU
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
       if (FORBIDDEN_KEYS.has(key)) throw forbiddenKeyError(key, [...pathOf(entry), key].join('.'));
-      stack.push({ node: (node as Record<string, unknown>)[key], depth: depth + 1, key, parent: entry });
+      const item = (node as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object') stack.push({ node: item, depth: depth + 1, key, parent: entry });
     }
   }
 }

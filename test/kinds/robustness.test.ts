@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { ServiceError } from '../../src/core/errors.js';
 import { listKinds } from '../../src/core/registry.js';
 import { Generator } from '../../src/generator.js';
-import { fixture, withValue } from '../support/documents.js';
+import { expectNothingInternal, fixture, withValue } from '../support/documents.js';
 
 /** Paths of the example's fields, down to `depth` levels, lists sampled on their first item. */
 function paths(node: unknown, prefix: string[] = [], depth = 3): string[] {
@@ -39,6 +39,7 @@ describe('bad input never gives an internal error', () => {
             if (!(error instanceof ServiceError)) throw error;
             expect(error.status).to.be.within(400, 499);
             expect(error.errors.length, error.message).to.be.greaterThan(0);
+            expectNothingInternal(JSON.stringify({ detail: error.message, errors: error.errors }));
             refusals++;
           }
         }

@@ -17,18 +17,12 @@ import { listKinds } from '../../src/core/registry.js';
 import { readFollowUpFiles } from '../../src/bilans/tabular.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
-import { fixture } from '../support/documents.js';
+import { expectNothingInternal, fixture } from '../support/documents.js';
 import { entry, zeros, zip } from '../support/zip.js';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 const MIB = 1024 * 1024;
 
-/** What an answer must never show: a file-system path, a stack frame, a library's name. */
-const INTERNAL = /(\/(work|tmp|usr|home|root|opt|var|proc)\/|node_modules|\.[cm]?[jt]s:\d+|\n\s+at |Error:|TypeError|RangeError|SyntaxError|Unexpected token|JSON\.parse)/;
-
-export function expectNothingInternal(text: string): void {
-  expect(text, 'an answer quotes something internal').not.to.match(INTERNAL);
-}
 
 /** A text leaf of the example, to carry broken Unicode. */
 function firstTextPath(node: unknown, prefix: string[] = []): string[] | undefined {

@@ -1,8 +1,16 @@
 /** Test helpers that read generated documents: DOCX paragraphs, PDF text and fields, fixtures. */
 import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
 import PizZip from 'pizzip';
 import { PDFParse } from 'pdf-parse';
 import { fromRoot } from '../../src/core/paths.js';
+
+/** What an answer must never show: a file-system path, a stack frame, a library's own words. */
+const INTERNAL = /(\/(work|tmp|usr|home|root|opt|var|proc)\/|node_modules|\.[cm]?[jt]s:\d+|\n\s+at |Error:|TypeError|RangeError|SyntaxError|Unexpected token|JSON\.parse)/;
+
+export function expectNothingInternal(text: string): void {
+  expect(text, 'an answer quotes something internal').not.to.match(INTERNAL);
+}
 
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(fromRoot('fixtures', `${name}.json`), 'utf8')) as Record<string, unknown>;
