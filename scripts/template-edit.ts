@@ -1,0 +1,102 @@
+/**
+ * Edits the wording of a DOCX template through the XML DOM (never by splicing strings), for changes
+ * that are easier to review as a list than to make by hand in Word: replace a paragraph's text,
+ * delete paragraphs, insert a paragraph after another. Each edit finds exactly one paragraph by a
+ * fragment of its text (including its {{tags}}); anything else stops the script and writes nothing.
+ *
+ *   npx tsx scripts/template-edit.ts templates/<kind>/<kind>.docx edits.json
+ *
+ * edits.json is a list of:
+ *   { "find": "fragment", "set": "new text" }            the paragraph's text, its style and first run's format kept
+ *   { "find": "fragment", "delete": true }               the paragraph removed ("all": true: every match)
+ *   { "after": "fragment", "insert": "text", "style": "Heading2" }   a new paragraph (style optional)
+ * French typography (non-breaking spaces) is applied to new text outside {{tags}}.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import PizZip from 'pizzip';
+import { typography } from '../src/core/french.js';
+
+const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+
+type Edit = { find: string; set: string } | { find: string; delete: true; all?: boolean } | { after: string; insert: string; style?: string };
+
+const typo = (text: string) =>
+  text
+    .split(/(\{\{[^}]*\}\})/)
+    .map((part) => (part.startsWith('{{') ? part : typography(part)))
+    .join('');
+
+function paragraphText(p: Element): string {
+  const texts = p.getElementsByTagNameNS(W, 't');
+  let out = '';
+  for (let i = 0; i < texts.length; i++) out += texts[i]!.textContent ?? '';
+  return out;
+}
+
+/** Spaces of any kind (the templates use non-breaking ones) compare equal. */
+const norm = (text: string) => text.replace(/[\s\u00A0\u202F]+/g, ' ');
+
+function findAll(doc: Document, fragment: string): Element[] {
+  const ps = doc.getElementsByTagNameNS(W, 'p');
+  const found: Element[] = [];
+  for (let i = 0; i < ps.length; i++) if (norm(paragraphText(ps[i]!)).includes(norm(fragment))) found.push(ps[i]!);
+  return found;
+}
+
+function findOne(doc: Document, fragment: string): Element {
+  const found = findAll(doc, fragment);
+  if (found.length !== 1) throw new Error(`"${fragment}" matches ${found.length} paragraphs (one expected)`);
+  return found[0]!;
+}
+
+/** Replaces the runs of `p` by one run of `text`, keeping the paragraph's properties and the first run's format. */
+function setText(doc: Document, p: Element, text: string): void {
+  const runs = Array.from({ length: p.childNodes.length }, (_, i) => p.childNodes[i]!).filter((n) => n.nodeName !== 'w:pPr');
+  const firstRun = runs.find((n) => n.nodeName === 'w:r') as Element | undefined;
+  const rPr = firstRun?.getElementsByTagNameNS(W, 'rPr')[0]?.cloneNode(true);
+  for (const node of runs) p.removeChild(node);
+  const run = doc.createElementNS(W, 'w:r');
+  if (rPr) run.appendChild(rPr);
+  const t = doc.createElementNS(W, 'w:t');
+  t.setAttribute('xml:space', 'preserve');
+  t.appendChild(doc.createTextNode(typo(text)));
+  run.appendChild(t);
+  p.appendChild(run);
+}
+
+function newParagraph(doc: Document, text: string, style?: string): Element {
+  const p = doc.createElementNS(W, 'w:p');
+  if (style) {
+    const pPr = doc.createElementNS(W, 'w:pPr');
+    const pStyle = doc.createElementNS(W, 'w:pStyle');
+    pStyle.setAttribute('w:val', style);
+    pPr.appendChild(pStyle);
+    p.appendChild(pPr);
+  }
+  setText(doc, p, text);
+  return p;
+}
+
+const [file, editsFile] = process.argv.slice(2);
+if (!file || !editsFile) {
+  console.error('Usage: npx tsx scripts/template-edit.ts <template.docx> <edits.json>');
+  process.exit(2);
+}
+const zip = new PizZip(readFileSync(file));
+const doc = new DOMParser().parseFromString(zip.file('word/document.xml')!.asText(), 'text/xml');
+for (const edit of JSON.parse(readFileSync(editsFile, 'utf8')) as Edit[]) {
+  if ('insert' in edit) {
+    const anchor = findOne(doc, edit.after);
+    anchor.parentNode!.insertBefore(newParagraph(doc, edit.insert, edit.style), anchor.nextSibling);
+  } else if ('delete' in edit) {
+    const targets = edit.all ? findAll(doc, edit.find) : [findOne(doc, edit.find)];
+    if (targets.length === 0) throw new Error(`"${edit.find}" matches no paragraph`);
+    for (const p of targets) p.parentNode!.removeChild(p);
+  } else {
+    setText(doc, findOne(doc, edit.find), edit.set);
+  }
+}
+zip.file('word/document.xml', new XMLSerializer().serializeToString(doc));
+writeFileSync(file, zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' }));
+console.log(`${file}: edits applied`);
