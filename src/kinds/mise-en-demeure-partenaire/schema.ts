@@ -1,6 +1,6 @@
 /** Input of the formal notice from one party of the convention to the other (model convention, art. V). */
 import Joi from 'joi';
-import { date, longText, text } from '../../core/fields.js';
+import { longText, text } from '../../core/fields.js';
 import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
 import { letterSchema, partySchema, type Letter, type Party } from '../_shared/parties.js';
 import { EXPEDITEURS } from '../non-reconduction/schema.js';
@@ -23,9 +23,6 @@ export const miseEnDemeurePartenaireSchema = Joi.object({
     .max(10)
     .label('Manquements constatés')
     .required(),
-  dateReception: date('Date de réception de la mise en demeure').description(
-    'Quand elle est connue (avis de réception), la fin du délai est calculée ; sinon le délai court « à compter de la réception ».',
-  ),
 }).label('Mise en demeure entre partenaires');
 
 export interface MiseEnDemeurePartenaireInput {
@@ -35,5 +32,4 @@ export interface MiseEnDemeurePartenaireInput {
   convention: ConventionRef;
   courrier: Letter;
   manquements: { article: string; engagement: string; faits: string }[];
-  dateReception?: Date;
 }

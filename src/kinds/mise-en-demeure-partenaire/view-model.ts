@@ -1,8 +1,6 @@
 /** View model of the formal notice between the convention's parties: breaches, cure period, consequence. */
-import { cureDeadline, RULES } from '../../calendar/schedule.js';
 import { formatDate, formatMonths, paragraphs, typography, withDe } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
-import { termsOf } from '../_shared/convention-ref.js';
 import { isoDay, partyView, salutation, signatoryOf, type PartyView } from '../_shared/parties.js';
 import type { MiseEnDemeurePartenaireInput } from './schema.js';
 
@@ -13,8 +11,6 @@ export interface MiseEnDemeurePartenaireViewModel extends BaseViewModel {
   convention: { date: string; reference: string; article: string };
   manquements: { article: string; engagement: string; faits: string[]; fin: string }[];
   delai: string;
-  echeance: { connue: boolean; date: string; reception: string; prorogee: string };
-  regle: string;
   signature: { nomComplet: string; qualite: string; organisation: string };
   dateIso: string;
 }
@@ -24,9 +20,6 @@ export function buildMiseEnDemeurePartenaireViewModel(input: MiseEnDemeureParten
   const [sender, recipient] = fromBuyer ? [input.donneurOrdre, input.structurePorteuse] : [input.structurePorteuse, input.donneurOrdre];
   const senderView = partyView(sender);
   const recipientView = partyView(recipient);
-  const terms = termsOf(input.convention);
-  const known = input.dateReception instanceof Date && terms !== undefined;
-  const cure = known ? cureDeadline(terms!, isoDay(input.dateReception!)) : undefined;
   const signatory = signatoryOf(sender, senderView, new Set());
   const c = input.convention;
   const items = Array.isArray(input.manquements) ? input.manquements : [];
@@ -51,15 +44,6 @@ export function buildMiseEnDemeurePartenaireViewModel(input: MiseEnDemeureParten
       fin: i === items.length - 1 ? '.' : '\u202F;',
     })),
     delai: withDe(formatMonths(c.delaiMiseEnDemeureMois)),
-    echeance: cure
-      ? {
-          connue: true,
-          reception: cure.depart.texte,
-          date: cure.echeance.texte,
-          prorogee: cure.prorogation ? `${cure.echeanceProrogee.texte} (le ${cure.echeance.texte} étant un ${cure.prorogation === 'samedi' || cure.prorogation === 'dimanche' ? cure.prorogation : `jour férié, ${cure.prorogation}`})` : '',
-        }
-      : { connue: false, date: '', reception: '', prorogee: '' },
-    regle: `${RULES.delaiMois.texte} (${RULES.delaiMois.source}.)`,
     signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
     dateIso: isoDay(input.courrier.date),
   };
