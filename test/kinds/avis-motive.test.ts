@@ -1,12 +1,18 @@
 import { expect } from 'chai';
 import { Generator } from '../../src/generator.js';
 import { dimensionner } from '../../src/sizing/index.js';
+import { readFileSync } from 'node:fs';
+import { fromRoot } from '../../src/core/paths.js';
+import { NonConformingDocumentError } from '../../src/core/errors.js';
 import { documentText, fixture, withValue } from '../support/documents.js';
 
 
 describe('avis motivé', () => {
   const generator = new Generator();
-  const base = fixture('avis-motive');
+  // A services project with a framework agreement, a cleaning lot and a QPV: the levers and warnings
+  // the works project of the example dossier does not show.
+  const base = JSON.parse(readFileSync(fromRoot('test', 'data', 'avis-motive-services.json'), 'utf8')) as Record<string, unknown>;
+  const story = fixture('avis-motive');
   after(() => generator.close());
 
   const text = (data: Record<string, unknown>, mode = 'final') => documentText(generator, 'avis-motive', data, mode);
@@ -39,6 +45,26 @@ describe('avis motivé', () => {
     expect(t).to.contain('au moins égale au seuil européen de 216 000,00 € HT');
     expect(t).to.contain('travailleurs reconnus handicapés ;');
     expect(t).to.contain('les heures d’insertion sont réservées en priorité à ses habitants.');
+  });
+
+  it('gives the works project of the dossier the hours of its DCE clause', async () => {
+    const t = await text(story);
+    expect(t).to.contain('Sur 5 lots, 4 lots peuvent porter une clause d’insertion, pour un total de 2 550 heures d’insertion.');
+    expect(t).to.contain('a été saisie le 11 janvier 2027 de la fiche descriptive du projet d’achat FPA-2027-002');
+  });
+
+  it('never prints "à valider" in a final opinion: the facilitator retains the values, or the opinion is refused', async () => {
+    const t = await text(story);
+    expect(t).not.to.contain('à valider');
+    expect(t).to.contain('65 % (valeur retenue par la structure porteuse de la clause)');
+    const error = (await generator.generate('avis-motive', withValue(story, 'valeursReferenceRetenues', false), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.errors.map((e) => e.path)).to.deep.equal(['projet.lots.0', 'projet.lots.1', 'projet.lots.2', 'projet.lots.4']);
+    expect(error.errors[1]!.message.replace(/[\u00A0\u202F]/g, ' ')).to.equal(
+      'Lot 2 : le calcul des heures repose sur des valeurs de référence à valider (part de main-d’œuvre 65 % ; heures d’insertion arrondies 455 h). Confirmez-les comme décision de la structure porteuse de la clause (« Valeurs de référence retenues par la structure porteuse de la clause »).',
+    );
+    const draft = await text(withValue(story, 'valeursReferenceRetenues', false), 'draft');
+    expect(draft).to.contain('65 % (valeur à valider)');
   });
 
   it('is signed by the facilitator acting for the structure', async () => {

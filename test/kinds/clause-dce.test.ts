@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IncompleteDocumentError, InvalidInputError } from '../../src/core/errors.js';
+import { IncompleteDocumentError, InvalidInputError, NonConformingDocumentError } from '../../src/core/errors.js';
 import { Generator } from '../../src/generator.js';
 import { dimensionner } from '../../src/sizing/index.js';
 import { docxParagraphs, fixture, withValue } from '../support/documents.js';
@@ -25,7 +25,7 @@ describe('DCE clause: content', () => {
     const sized = dimensionner(
       {
         nature: 'travaux',
-        dateReference: '2026-11-25',
+        dateReference: '2027-01-20',
         dateLancement: '2027-02-01',
         territoire: { communesInsee: ['80620'], structure: { departements: ['80'] } },
         lots: (base.lots as Record<string, unknown>[])
@@ -35,7 +35,7 @@ describe('DCE clause: content', () => {
       { today: new Date('2026-11-25') },
     );
     const expected = Object.fromEntries(sized.lots.map((l) => [l.numero, l.heures]));
-    expect(expected).to.deep.equal({ '1': 1540, '2': 455, '3': 205, '4': null });
+    expect(expected).to.deep.equal({ '1': 1540, '2': 455, '3': 205, '4': null, '6': 350 });
     const paragraphs = await text(base);
     const table = paragraphs.slice(paragraphs.indexOf('Heures d’insertion') + 1, paragraphs.findIndex((p) => p.startsWith('Soit un total')));
     expect(table).to.deep.equal([
@@ -47,10 +47,36 @@ describe('DCE clause: content', () => {
     expect(paragraphs).to.include('Soit un total de 2 550 heures d’insertion pour l’ensemble des lots concernés.');
   });
 
-  it('gives no clause to a lot under the thresholds and says why', async () => {
-    const all = (await text(base)).join('\n');
-    expect(all).to.contain('lot 4 « Signalétique » : Montant (28 000,00 € HT) inférieur au seuil de 40 000,00 € HT retenu pour une clause d’insertion.');
+  it('gives no clause to a lot under the thresholds: the CCAP says so plainly, the calculation note says why', async () => {
+    const paragraphs = await text(base);
+    const all = paragraphs.join('\n');
+    const ccap = paragraphs.slice(0, paragraphs.indexOf('B. Règlement de la consultation')).join('\n');
+    const note = paragraphs.slice(paragraphs.indexOf('D. Note de calcul des heures d’insertion')).join('\n');
+    expect(ccap).to.contain('Le lot 4 « Signalétique » ne comporte pas de clause d’insertion.');
+    expect(ccap).not.to.match(/seuil|Autres leviers|leviers possibles/);
+    expect(note).to.contain('Pas de clause d’insertion proposée : Montant (28 000,00 € HT) inférieur au seuil de 40 000,00 € HT retenu pour une clause d’insertion. Autres leviers possibles : Critère d’attribution');
+    expect(note).to.contain('Document de travail destiné au dossier de l’acheteur : il n’est pas à publier avec le dossier de consultation.');
     expect(all).not.to.match(/^4\n/m);
+    const two = (await text(withValue(withValue(base, 'lots.4.levier', 'aucun'), 'lots.4.motifSansClause', 'Prestation confiée à une régie.'))).join('\n');
+    expect(two).to.contain('Les lots 4 « Signalétique » et 5 « Nettoyage de fin de chantier » ne comportent pas de clause d’insertion.');
+    expect(two).to.contain('Motif de l’absence de clause : Prestation confiée à une régie.');
+  });
+
+  it('never prints "à valider" in a final clause: the buyer retains the values, or the clause is refused', async () => {
+    const all = (await text(base)).join('\n');
+    expect(all).not.to.contain('à valider');
+    expect(all).to.contain('(valeur retenue par l’acheteur)');
+    const error = (await generator.generate('clause-dce', withValue(base, 'valeursReferenceRetenues', false), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.errors.map((e) => e.path)).to.deep.equal(['lots.0.dimensionnement', 'lots.1.dimensionnement', 'lots.2.dimensionnement', 'lots.5.dimensionnement']);
+    expect(error.errors[0]!.message).to.match(/^Lot 1 : le calcul des heures repose sur des valeurs de référence à valider \(.*\)\. Confirmez-les comme décision de l’acheteur \(« Valeurs de référence retenues par l’acheteur »\), ou indiquez les heures décidées pour ce lot\.$/);
+  });
+
+  it('names the CCAG of the market’s nature, for the eligible publics and the contradictory procedure', async () => {
+    const all = (await text(base)).join('\n');
+    expect(all).to.contain('conformément à la procédure contradictoire prévue par le cahier des clauses administratives générales applicable aux marchés publics de travaux (CCAG-Travaux, arrêté du 30 mars 2021).');
+    const services = (await text(withValue(withValue(base, 'marche.nature', 'services'), 'marche.ccag', 'pi'))).join('\n');
+    expect(services).to.contain('(CCAG-PI, arrêté du 30 mars 2021)');
   });
 
   it('always states the four mentions of CCAG 2021 art. 16.1: scope, hourly volume, eligible publics, facilitator', async () => {
@@ -93,7 +119,8 @@ describe('DCE clause: content', () => {
     expect(ea).to.contain('en application de l’article L. 2113-12 du code de la commande publique, aux entreprises adaptées mentionnées à l’article L. 5213-13 du code du travail, aux établissements et services d’aide par le travail mentionnés à l’article L. 344-2 du code de l’action sociale et des familles');
 
     const both = (await text(oneLot({ levier: 'lot-reserve-siae-ea' }))).join('\n');
-    expect(both).to.contain('en application des articles L. 2113-12 et L. 2113-13 du code de la commande publique');
+    expect(both).to.contain('en application de l’article L. 2113-14 du code de la commande publique, à la fois aux opérateurs économiques mentionnés à l’article L. 2113-12');
+    for (const t of [siae, ea, both]) expect(t).to.contain('L’avis d’appel à la concurrence mentionne cette réservation.');
   });
 
   it('states in the RC the clause, its hours, whom to ask, the annex to return and the reserved lots', async () => {
@@ -101,7 +128,8 @@ describe('DCE clause: content', () => {
     const rc = paragraphs.slice(paragraphs.indexOf('Article 6 – Clause sociale d’insertion'), paragraphs.indexOf('C. Annexe – Engagement du soumissionnaire')).join('\n');
     expect(rc).to.contain('lot 1 « Gros œuvre – maçonnerie » : 1 540 heures d’insertion ;');
     expect(rc).to.contain('joint à son offre l’annexe « Engagement du soumissionnaire »');
-    expect(rc).to.contain('lot 5 « Nettoyage de fin de chantier » : structures d’insertion par l’activité économique et structures équivalentes.');
+    expect(rc).to.contain('Les lots suivants sont réservés ; l’avis d’appel à la concurrence mentionne cette réservation (article R. 2113-7 du code de la commande publique) :');
+    expect(rc).to.contain('lot 5 « Nettoyage de fin de chantier » : structures d’insertion par l’activité économique et structures équivalentes (article L. 2113-13 du code de la commande publique).');
     expect(rc).to.contain('est pondéré à 10 % de la note globale');
     expect(rc).to.contain('au facilitateur : Mme Sophie LENOIR, Maison de l’emploi et de la formation de Haute-Somme, téléphone : 03 22 84 12 34');
   });

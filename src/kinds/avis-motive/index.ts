@@ -3,7 +3,7 @@ import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
 import { avisMotiveSchema, type AvisMotiveInput } from './schema.js';
-import { buildAvisMotiveViewModel, type AvisMotiveViewModel } from './view-model.js';
+import { buildAvisMotiveViewModel, checkAvisMotive, type AvisMotiveViewModel } from './view-model.js';
 
 export const avisMotive = registerKind<AvisMotiveInput, AvisMotiveViewModel>({
   id: 'avis-motive',
@@ -13,5 +13,6 @@ export const avisMotive = registerKind<AvisMotiveInput, AvisMotiveViewModel>({
   template: fromRoot('templates', 'avis-motive', 'avis-motive.docx'),
   example: fromRoot('fixtures', 'avis-motive.json'),
   buildViewModel: buildAvisMotiveViewModel,
+  check: checkAvisMotive,
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avis-motive-${slug(vm.projet.intitule, 40)}-${vm.dateIso}`,
 });

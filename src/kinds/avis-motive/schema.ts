@@ -3,6 +3,10 @@ import Joi from 'joi';
 import { count, date, longText, text } from '../../core/fields.js';
 import { NATURES, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
+import { confirmationField } from '../_shared/reference-values.js';
+
+/** Who takes the reference values of the calculation as its own: the facilitator, who gives the opinion. */
+export const FACILITATOR = 'la structure porteuse de la clause';
 import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotInput, type MarketSizingFields, type TerritoryInput } from '../../sizing/schema.js';
 import { partySchema, type Party } from '../_shared/parties.js';
 
@@ -44,6 +48,7 @@ export const avisMotiveSchema = Joi.object({
   territoire: territorySchema(ref),
   delaiAvisJours: count('Délai de l’avis (jours)', 1, 90).default(15),
   observations: longText('Observations du facilitateur', 3000),
+  valeursReferenceRetenues: confirmationField(FACILITATOR),
   avis: Joi.object({
     lieu: text('Lieu', 100).required(),
     date: date('Date de l’avis').required(),
@@ -67,5 +72,6 @@ export interface AvisMotiveInput {
   territoire: TerritoryInput;
   delaiAvisJours: number;
   observations?: string;
+  valeursReferenceRetenues: boolean;
   avis: { lieu: string; date: Date };
 }

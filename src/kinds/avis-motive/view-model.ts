@@ -4,6 +4,7 @@
  * publics, the obligation of the EU thresholds, and the dates of referral and of the opinion.
  */
 import { opinionDeadline } from '../../calendar/schedule.js';
+import type { FieldError } from '../../core/errors.js';
 import { formatAmount, formatDate, formatDays, formatNumber, paragraphs, typography } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { isMarker } from '../../core/markers.js';
@@ -11,7 +12,8 @@ import { sizeMarket, type SizingResult } from '../../sizing/compute.js';
 import { reference } from '../../sizing/index.js';
 import type { SizingInput } from '../../sizing/schema.js';
 import { isoDay, partyView, signatoryOf, type PartyView } from '../_shared/parties.js';
-import type { AvisMotiveInput } from './schema.js';
+import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
+import { FACILITATOR, type AvisMotiveInput } from './schema.js';
 
 interface LotOpinion {
   numero: string;
@@ -51,29 +53,43 @@ function plural(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n > 1 ? many : one}`;
 }
 
+/** The project sized by the rules, once every lot gives its sizing data. */
+function sizeProject(input: AvisMotiveInput, now: Date): SizingResult | undefined {
+  const p = input.projet;
+  const lots = Array.isArray(p.lots) ? p.lots : [];
+  const complete =
+    lots.length > 0 &&
+    lots.every((l) => !isMarker(l.montantHT) && !isMarker(l.dureeMois) && (l.famille !== undefined ? !isMarker(l.famille) : l.cpv !== undefined && !isMarker(l.cpv))) &&
+    !isMarker(p.nature);
+  if (!complete) return undefined;
+  return sizeMarket(
+    reference(),
+    {
+      nature: p.nature,
+      dateReference: p.dateReference,
+      dateLancement: p.dateLancement instanceof Date ? p.dateLancement : p.datePublicationPrevue instanceof Date ? p.datePublicationPrevue : undefined,
+      typeAcheteur: p.typeAcheteur,
+      defenseOuSecurite: p.defenseOuSecurite,
+      territoire: input.territoire,
+      lots: lots.map((l) => ({ ...l, numero: String(l.numero) })),
+    } as SizingInput,
+    p.dateSaisine instanceof Date ? p.dateSaisine : now,
+  );
+}
+
+/** A final opinion whose hours rest on reference values still to validate needs the facilitator's word. */
+export function checkAvisMotive(input: AvisMotiveInput, context: { now: Date }): FieldError[] {
+  const lots = (sizeProject(input, context.now)?.lots ?? []).flatMap((result, i) => (result.clause ? [{ result, path: `projet.lots.${i}` }] : []));
+  return unconfirmedValues(lots, input.valeursReferenceRetenues === true, FACILITATOR, 'Valeurs de référence retenues par la structure porteuse de la clause');
+}
+
 export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildContext): AvisMotiveViewModel {
-  const ref = reference();
   const structure = partyView(input.structurePorteuse);
   const signatory = signatoryOf(input.structurePorteuse, structure, new Set());
   const p = input.projet;
   const lots = Array.isArray(p.lots) ? p.lots : [];
-  const complete = lots.length > 0 && lots.every((l) => !isMarker(l.montantHT) && !isMarker(l.dureeMois) && (l.famille !== undefined ? !isMarker(l.famille) : l.cpv !== undefined && !isMarker(l.cpv))) && !isMarker(p.nature);
-  let sizing: SizingResult | undefined;
-  if (complete) {
-    sizing = sizeMarket(
-      ref,
-      {
-        nature: p.nature,
-        dateReference: p.dateReference,
-        dateLancement: p.dateLancement instanceof Date ? p.dateLancement : p.datePublicationPrevue instanceof Date ? p.datePublicationPrevue : undefined,
-        typeAcheteur: p.typeAcheteur,
-        defenseOuSecurite: p.defenseOuSecurite,
-        territoire: input.territoire,
-        lots: lots.map((l) => ({ ...l, numero: String(l.numero) })),
-      } as SizingInput,
-      p.dateSaisine instanceof Date ? p.dateSaisine : context.now,
-    );
-  }
+  const sizing = sizeProject(input, context.now);
+  const confirmed = input.valeursReferenceRetenues === true;
   const opinions: LotOpinion[] = (sizing?.lots ?? []).map((r, i) => {
     const recommended = r.leviers.filter((l) => l.recommande);
     const main = recommended[0];
@@ -89,7 +105,7 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
       leviersComplementaires: recommended.slice(1).map((l) => `${l.libelle} (${l.article})`).join(' ; '),
       motif: r.sansClause?.motif ?? '',
       autresLeviers: r.sansClause?.autresLeviers.join(' ; ') ?? '',
-      etapes: r.trace.map((s) => ({ etape: s.etape, calcul: s.calcul ?? '', valeur: `${s.valeur}${s.statut === 'a-valider' ? ' (valeur à valider)' : ''}` })),
+      etapes: r.trace.map((s) => ({ etape: s.etape, calcul: s.calcul ?? '', valeur: `${s.valeur}${valueStatus(s, confirmed, FACILITATOR)}` })),
       avertissements: r.avertissements,
     };
   });

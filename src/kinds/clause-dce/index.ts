@@ -3,7 +3,7 @@ import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
 import { clauseDceSchema, type ClauseDceInput } from './schema.js';
-import { buildClauseDceViewModel, type ClauseDceViewModel } from './view-model.js';
+import { buildClauseDceViewModel, checkClauseDce, type ClauseDceViewModel } from './view-model.js';
 
 export const clauseDce = registerKind<ClauseDceInput, ClauseDceViewModel>({
   id: 'clause-dce',
@@ -14,5 +14,6 @@ export const clauseDce = registerKind<ClauseDceInput, ClauseDceViewModel>({
   template: fromRoot('templates', 'clause-dce', 'clause-dce.docx'),
   example: fromRoot('fixtures', 'clause-dce.json'),
   buildViewModel: buildClauseDceViewModel,
+  check: checkClauseDce,
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}clause-sociale-dce-${slug(vm.document.reference, 40)}`,
 });

@@ -6,6 +6,7 @@ import Joi from 'joi';
 import { CIVILITES, count, email, flag, phone, text } from '../../core/fields.js';
 import { NATURES, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
+import { confirmationField } from '../_shared/reference-values.js';
 import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotSizingFields, type MarketSizingFields, type TerritoryInput } from '../../sizing/schema.js';
 
 export const LEVIERS = [
@@ -52,6 +53,20 @@ const criterion = Joi.object({
   })
   .label('Critère d’attribution « insertion »');
 
+/** Who takes the reference values of the calculation as its own: the buyer, who publishes the DCE. */
+export const BUYER = 'l’acheteur';
+
+/** The general administrative clauses of 2021 (arrêtés du 30 mars 2021), one per kind of market. */
+export const CCAGS = {
+  travaux: 'cahier des clauses administratives générales applicable aux marchés publics de travaux (CCAG-Travaux, arrêté du 30 mars 2021)',
+  fcs: 'cahier des clauses administratives générales applicable aux marchés publics de fournitures courantes et de services (CCAG-FCS, arrêté du 30 mars 2021)',
+  tic: 'cahier des clauses administratives générales applicable aux marchés publics de techniques de l’information et de la communication (CCAG-TIC, arrêté du 30 mars 2021)',
+  pi: 'cahier des clauses administratives générales applicable aux marchés publics de prestations intellectuelles (CCAG-PI, arrêté du 30 mars 2021)',
+  mi: 'cahier des clauses administratives générales applicable aux marchés publics industriels (CCAG-MI, arrêté du 30 mars 2021)',
+  moe: 'cahier des clauses administratives générales applicable aux marchés publics de maîtrise d’œuvre (CCAG-MOE, arrêté du 30 mars 2021)',
+} as const;
+export type Ccag = keyof typeof CCAGS;
+
 const lot = Joi.object({
   ...lotIdentityKeys(),
   levier: Joi.string()
@@ -88,6 +103,10 @@ export const clauseDceSchema = Joi.object({
     lieuExecution: text('Lieu d’exécution', 300).required(),
     articleCcap: text('Numéro de l’article dans le CCAP', 10).description('Par exemple 9 : les sous-articles sont alors numérotés 9.1, 9.2…'),
     articleRc: text('Numéro de l’article dans le règlement de la consultation', 10),
+    ccag: Joi.string()
+      .valid(...Object.keys(CCAGS))
+      .label('CCAG applicable')
+      .description('Par défaut : CCAG-Travaux pour des travaux, CCAG-FCS pour des fournitures ou des services.'),
     ...marketSizingKeys(),
   })
     .label('Marché')
@@ -105,6 +124,7 @@ export const clauseDceSchema = Joi.object({
     .label('Facilitateur')
     .required(),
   lots: Joi.array().items(lot).min(1).max(100).unique('numero').label('Lots').required(),
+  valeursReferenceRetenues: confirmationField(BUYER),
   options: Joi.object({
     globalisation: flag('Globalisation des heures possible, à la demande du titulaire').default(true),
     penaliteParHeure: Joi.number().min(1).max(1000).label('Pénalité par heure non réalisée (€)').description('Par défaut, la valeur des règles de dimensionnement.'),
@@ -113,6 +133,7 @@ export const clauseDceSchema = Joi.object({
     .label('Options')
     .default(),
 }).label('Clause sociale du DCE');
+
 
 export interface ClauseLotInput {
   numero: string | number;
@@ -135,9 +156,11 @@ export interface ClauseDceInput {
     lieuExecution: string;
     articleCcap?: string;
     articleRc?: string;
+    ccag?: Ccag;
   };
   territoire: TerritoryInput;
   facilitateur: { civilite?: 'M.' | 'Mme'; prenom: string; nom: string; fonction?: string; structure: string; telephone: string; email: string };
   lots: ClauseLotInput[];
+  valeursReferenceRetenues: boolean;
   options: { globalisation: boolean; penaliteParHeure?: number; delaiObservationsJours: number };
 }

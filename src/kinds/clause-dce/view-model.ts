@@ -10,7 +10,9 @@ import { sizeMarket, type LotResult, type TraceStep } from '../../sizing/compute
 import { reference } from '../../sizing/index.js';
 import { valueAt } from '../../sizing/reference.js';
 import type { SizingInput } from '../../sizing/schema.js';
-import { HOUR_LEVERS, PROCEDURES, type ClauseDceInput, type ClauseLotInput, type Levier } from './schema.js';
+import type { FieldError } from '../../core/errors.js';
+import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
+import { BUYER, CCAGS, HOUR_LEVERS, PROCEDURES, type ClauseDceInput, type ClauseLotInput, type Levier } from './schema.js';
 
 const LEVER_LABELS: Record<Levier, string> = {
   'condition-execution': 'condition d’exécution',
@@ -44,9 +46,6 @@ interface LotWithClause {
 interface LotWithoutClause {
   numero: string;
   intitule: string;
-  motif: string;
-  autresLeviers: string;
-  fin: string;
 }
 
 interface ReservedLot {
@@ -70,6 +69,8 @@ interface CalculationNote {
   intitule: string;
   etapes: { etape: string; calcul: string; valeur: string; source: string }[];
   avertissements: string[];
+  /** Why the lot carries no clause and what else the buyer could do: for the buyer's file only. */
+  conclusion: string;
 }
 
 interface CitedSource {
@@ -84,7 +85,8 @@ export interface ClauseDceViewModel extends BaseViewModel {
   ccap: { titre: string; n: Record<string, string> };
   rc: { titre: string };
   lotsAvecClause: LotWithClause[];
-  lotsSansClause: LotWithoutClause[];
+  /** One sentence for every lot without a clause: the contractual text gives no reason. */
+  sansClauseTexte: string;
   lotsReserves: ReservedLot[];
   avecClause: boolean;
   avecSansClause: boolean;
@@ -97,10 +99,19 @@ export interface ClauseDceViewModel extends BaseViewModel {
   publicsQpv: boolean;
   globalisation: boolean;
   penalite: { parHeure: string; delaiObservations: string };
+  ccag: string;
   noteCalcul: CalculationNote[];
   avecNoteCalcul: boolean;
   sourcesCitees: CitedSource[];
   marcheTexte: string;
+}
+
+/** "Le lot 4 « Signalétique » ne comporte pas…" or "Les lots 4 « A » et 7 « B » ne comportent pas…". */
+function withoutClauseSentence(lots: LotWithoutClause[]): string {
+  const named = lots.map((l) => `${l.numero} «\u00A0${l.intitule}\u00A0»`);
+  if (named.length === 0) return '';
+  if (named.length === 1) return `Le lot ${named[0]} ne comporte pas de clause d’insertion.`;
+  return `Les lots ${named.slice(0, -1).join(', ')} et ${named[named.length - 1]} ne comportent pas de clause d’insertion.`;
 }
 
 /** "Article 9 – Titre" and sub-articles "9.1", "9.2"…, or unnumbered when the article has no number yet. */
@@ -118,33 +129,52 @@ function sizingLeafMissing(lot: ClauseLotInput): string | undefined {
   return found ?? (d.famille === undefined && d.cpv === undefined ? marker('lots.dimensionnement.famille') : undefined);
 }
 
+/** The lots sized by the rules (those that give sizing data and no decided hours), by number. */
+function sizeLots(input: ClauseDceInput, today: Date): Map<string, LotResult> {
+  const ref = reference();
+  const lots = Array.isArray(input.lots) ? input.lots : [];
+  // Size every lot that gives sizing data (and has no marker left in it) in one market-level call.
+  const sizable = lots.filter((l) => HOUR_LEVERS.includes(l.levier) && l.heures === undefined && l.dimensionnement && !sizingLeafMissing(l));
+  const sizing =
+    sizable.length > 0 && !isMarker(input.marche.nature)
+      ? sizeMarket(
+          ref,
+          {
+            nature: input.marche.nature,
+            dateReference: input.marche.dateReference,
+            dateLancement: input.marche.dateLancement instanceof Date ? input.marche.dateLancement : undefined,
+            typeAcheteur: input.marche.typeAcheteur,
+            defenseOuSecurite: input.marche.defenseOuSecurite,
+            territoire: input.territoire,
+            lots: sizable.map((l) => ({ numero: String(l.numero), intitule: l.intitule, ...l.dimensionnement! })),
+          } as SizingInput,
+          today,
+        )
+      : undefined;
+  return new Map<string, LotResult>((sizing?.lots ?? []).map((r) => [r.numero, r]));
+}
+
+/** A final DCE clause whose hours rest on reference values still to validate needs the buyer's word. */
+export function checkClauseDce(input: ClauseDceInput, context: { now: Date }): FieldError[] {
+  const sized = sizeLots(input, context.now);
+  const lots = (Array.isArray(input.lots) ? input.lots : []).flatMap((l, i) => {
+    const result = sized.get(String(l.numero));
+    return result?.clause ? [{ result, path: `lots.${i}.dimensionnement` }] : [];
+  });
+  return unconfirmedValues(lots, input.valeursReferenceRetenues === true, BUYER, 'Valeurs de référence retenues par l’acheteur', ', ou indiquez les heures décidées pour ce lot');
+}
+
 export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildContext): ClauseDceViewModel {
   const ref = reference();
   const lots = Array.isArray(input.lots) ? input.lots : [];
   const today = context.now;
   const date = (input.marche.dateReference instanceof Date ? input.marche.dateReference : today).toISOString().slice(0, 10);
+  const confirmed = input.valeursReferenceRetenues === true;
 
-  // Size every lot that gives sizing data (and has no marker left in it) in one market-level call.
-  const sizable = lots.filter((l) => HOUR_LEVERS.includes(l.levier) && l.heures === undefined && l.dimensionnement && !sizingLeafMissing(l));
-  const sizing = sizable.length > 0 && !isMarker(input.marche.nature)
-    ? sizeMarket(
-        ref,
-        {
-          nature: input.marche.nature,
-          dateReference: input.marche.dateReference,
-          dateLancement: input.marche.dateLancement instanceof Date ? input.marche.dateLancement : undefined,
-          typeAcheteur: input.marche.typeAcheteur,
-          defenseOuSecurite: input.marche.defenseOuSecurite,
-          territoire: input.territoire,
-          lots: sizable.map((l) => ({ numero: String(l.numero), intitule: l.intitule, ...l.dimensionnement! })),
-        } as SizingInput,
-        today,
-      )
-    : undefined;
-  const sized = new Map<string, LotResult>((sizing?.lots ?? []).map((r) => [r.numero, r]));
+  const sized = sizeLots(input, today);
 
   const withClause: Omit<LotWithClause, 'fin'>[] = [];
-  const without: Omit<LotWithoutClause, 'fin'>[] = [];
+  const without: LotWithoutClause[] = [];
   const reserved: Omit<ReservedLot, 'fin'>[] = [];
   const criteria: Criterion[] = [];
   const notes: CalculationNote[] = [];
@@ -158,7 +188,8 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
       if (!cited.includes(step.sourceId)) cited.push(step.sourceId);
       parts.push(`[${cited.indexOf(step.sourceId) + 1}]`);
     }
-    if (step.statut === 'a-valider') parts.push('(valeur à valider)');
+    const status = valueStatus(step, confirmed, BUYER).trim();
+    if (status) parts.push(status);
     return parts.join(' ');
   };
   let total = 0;
@@ -169,7 +200,14 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     const numero = String(lot.numero);
     const intitule = typography(lot.intitule);
     if (lot.levier === 'aucun') {
-      without.push({ numero, intitule, motif: typography(lot.motifSansClause ?? ''), autresLeviers: '' });
+      without.push({ numero, intitule });
+      notes.push({
+        lot: numero,
+        intitule,
+        etapes: [{ etape: 'Décision de l’acheteur', calcul: '', valeur: 'sans clause d’insertion', source: '' }],
+        avertissements: [],
+        conclusion: `Motif de l’absence de clause : ${typography(lot.motifSansClause ?? '')}`,
+      });
       return;
     }
     if (!HOUR_LEVERS.includes(lot.levier)) {
@@ -189,14 +227,18 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
         heuresTexte = sizingLeafMissing(lot) ?? marker(`lots.${index}.heures`);
         totalKnown = false;
       } else {
+        const noClause = result.clause ? undefined : result.sansClause!;
         notes.push({
           lot: numero,
           intitule,
           etapes: result.trace.map((s: TraceStep) => ({ etape: s.etape, calcul: s.calcul ?? '', valeur: s.valeur, source: cite(s) })),
           avertissements: result.avertissements,
+          conclusion: noClause
+            ? `Pas de clause d’insertion proposée : ${noClause.motif}${noClause.autresLeviers.length > 0 ? ` Autres leviers possibles : ${noClause.autresLeviers.join(' ; ')}.` : ''}`
+            : '',
         });
-        if (!result.clause) {
-          without.push({ numero, intitule, motif: result.sansClause!.motif, autresLeviers: result.sansClause!.autresLeviers.join(' ; ') });
+        if (noClause) {
+          without.push({ numero, intitule });
           return;
         }
         calcule = true;
@@ -283,7 +325,7 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     ccap: { titre: ccap.titre('Action d’insertion professionnelle'), n: ccap.n },
     rc: { titre: rc.titre('Clause sociale d’insertion') },
     lotsAvecClause: ending(withClause),
-    lotsSansClause: ending(without),
+    sansClauseTexte: withoutClauseSentence(without),
     lotsReserves: ending(reserved),
     avecClause: withClause.length > 0,
     avecSansClause: without.length > 0,
@@ -296,6 +338,7 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     publicsQpv: input.territoire.qpv || input.territoire.anru || input.territoire.gestionUrbaineProximite,
     globalisation: input.options.globalisation,
     penalite: { parHeure: formatAmount(penalty), delaiObservations: formatDays(input.options.delaiObservationsJours) },
+    ccag: CCAGS[input.marche.ccag ?? (input.marche.nature === 'travaux' ? 'travaux' : 'fcs')],
     noteCalcul: notes,
     avecNoteCalcul: notes.length > 0,
     sourcesCitees: cited.map((id, i) => {
