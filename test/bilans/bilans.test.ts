@@ -121,8 +121,8 @@ describe('bilans', () => {
   it('adds a plan d’action when the market is behind, and requires it in final mode', async () => {
     const t = await documentText(generator, 'bilan-marche', bilan);
     expect(t).to.contain('4. Plan d’action');
-    expect(t).to.contain('À fin décembre 2027, 1 458 heures ont été réalisées sur 2 540 (57,4 %), après 9 mois sur 14');
-    expect(t).to.contain('Pour rappel, l’article 9 du CCAP prévoit une pénalité de 35,00 € par heure non réalisée, soit 37 870,00 € pour les 1 082 heures restantes');
+    expect(t).to.contain('À fin décembre 2027, 521 heures ont été réalisées sur 1 540 (33,8 %), après 8 mois sur 14');
+    expect(t).to.contain('Pour rappel, l’article 9 du CCAP prévoit une pénalité de 35,00 € par heure non réalisée, soit 35 665,00 € pour les 1 019 heures restantes');
     const error = (await generator.generate('bilan-marche', withValue(bilan, 'planAction', undefined), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
     expect(error).to.be.instanceOf(NonConformingDocumentError);
     expect(error.errors.map((e) => e.path)).to.deep.equal(['planAction']);
@@ -166,7 +166,7 @@ describe('bilans', () => {
       const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
       expect(lines[0]).to.equal('reference;acheteur;titulaire;lot;objectif_heures;heures;heures_formation;taux_realisation;projection;statut;personnes;mois_ecoules;mois_total');
       expect(lines).to.have.length(data.marches.length + 1);
-      expect(lines[1]).to.match(/^2027-TRV-004-L1;Communauté de communes Somme Santerre Est;Bâtiments du Santerre SAS;Lot 1 Gros œuvre – maçonnerie;2540;1458;147;0,574;2268;En retard;9;9;14$/);
+      expect(lines[1]).to.match(/^2027-TRV-004-L1;Communauté de communes Somme Santerre Est;Bâtiments du Santerre SAS;Lot 1 Gros œuvre – maçonnerie;1540;521;50;0,3383;911,75;En retard;9;8;14$/);
     });
 
     it('serves the blank models', async () => {

@@ -13,7 +13,7 @@ describe('avenant', () => {
   it('is titled after the convention and names the parties with their current representatives', async () => {
     const t = await text(base);
     expect(t).to.contain('Avenant n° 1\nà la convention de partenariat du 1er décembre 2026 (réf. CP-2026-014)');
-    expect(t).to.contain('représentée par Mme Martine ROUSSEL, Présidente, ci-après dénommée « le donneur d’ordre »');
+    expect(t).to.contain('représentée par M. Bernard LEFÈVRE, Président, ci-après dénommée « le donneur d’ordre »');
     expect(t).to.contain('Par une délibération du 21 septembre 2027 (n° 2027-094), le conseil communautaire a autorisé la signature du présent avenant.');
   });
 
@@ -46,6 +46,6 @@ describe('avenant', () => {
     const { PDFDocument } = await import('pdf-lib');
     const pdf = (await generator.generate('avenant', base, { format: 'pdf' })).bytes;
     const fields = (await PDFDocument.load(pdf)).getForm().getFields().map((f) => f.getName());
-    expect(fields).to.deep.equal(['Signature_Martine_ROUSSEL', 'Signature_Claire_DUMONT']);
+    expect(fields).to.deep.equal(['Signature_Bernard_LEFEVRE', 'Signature_Claire_DUMONT']);
   });
 });

@@ -16,8 +16,9 @@ describe('non-renewal notice', () => {
     const t = await text(base);
     expect(t).to.contain('Lettre recommandée avec demande d’avis de réception');
     expect(t).to.contain('Objet : non-reconduction de la convention de partenariat du 1er décembre 2026 (réf. CP-2026-014)');
-    expect(t).to.contain('notre décision de ne pas reconduire la convention, qui prendra fin le 30 novembre 2027.');
-    expect(t).to.contain('Cette notification doit être reçue au plus tard le 30 août 2027');
+    expect(t).to.contain('notre décision de ne pas reconduire la convention, qui prendra fin le 30 novembre 2028.');
+    expect(t).to.contain('La période en cours a commencé le 1er décembre 2027.');
+    expect(t).to.contain('Cette notification doit être reçue au plus tard le 30 août 2028');
     expect(t).to.contain('ne met pas automatiquement fin au suivi des marchés en cours de passation et d’exécution');
     expect(t).to.contain('Pour Communauté de communes Somme Santerre Est\nPrésident\nSignature\nM. Bernard LEFÈVRE');
   });

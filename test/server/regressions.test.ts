@@ -95,7 +95,7 @@ describe('review regressions: agreements', () => {
 
   it('agrees the referral with a masculine structure and a single hour with the singular', async () => {
     const avis = await documentText(generator, 'avis-motive', withValue(withValue(fixture('avis-motive'), 'structurePorteuse.nom', 'PLIE du Santerre'), 'structurePorteuse.genre', 'masculin'));
-    expect(avis).to.contain('PLIE du Santerre a été saisi le 12 novembre 2026');
+    expect(avis).to.contain('PLIE du Santerre a été saisi le 11 janvier 2027');
     const letter = await documentText(generator, 'mise-en-demeure-titulaire', withValue(fixture('mise-en-demeure-titulaire'), 'heures.realisees', 1539));
     expect(letter).to.contain('1 539 heures ont été réalisées, soit 99,9 % de l’objectif : 1 heure reste à réaliser.');
   });

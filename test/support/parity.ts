@@ -37,19 +37,31 @@ export async function bodyWords(docx: Buffer, pdf: Buffer, draftMark = 'PROJET')
   const margins = marginLine(docx);
   const pages = await pdfPages(pdf);
   const headers = headerRows(docx);
-  const body = pages.map((page, index) => {
+  const body = pages.map((page) => {
     const lines = page
       .split('\n')
       .map((line) => line.replace(/[\u00A0\u202F]/g, ' ').trim())
       .filter((line) => line.length > 0 && line !== draftMark && !margins.some((m) => m.test(line)));
-    // A table header repeated at the top of a continuation page is layout, not text.
-    if (index > 0 && lines.length > 0 && headers.has(words(lines[0]!).join(' '))) lines.shift();
     return lines.join('\n');
   });
-  return {
-    docxWords: words(docxParagraphs(docx).join('\n')).filter(notBullet),
-    // A compound word broken after its hyphen at the end of a line ("Haute-" / "Somme") is one word.
-    pdfWords: words(body.join('\n').replace(/-\n/g, '-')).filter(notBullet),
-    pages,
-  };
+  const docxWords = words(docxParagraphs(docx).join('\n')).filter(notBullet);
+  // A compound word broken after its hyphen at the end of a line ("Haute-" / "Somme") is one word.
+  let pdfWords = words(body.join('\n').replace(/-\n/g, '-')).filter(notBullet);
+  // A table header repeated on a continuation page is layout, not text: walking both texts side by
+  // side, a header in the PDF where the DOCX has none is skipped.
+  const sequences = [...headers].map((h) => h.split(' '));
+  const startsWith = (list: string[], at: number, seq: string[]) => seq.every((w, k) => list[at + k] === w);
+  const aligned: string[] = [];
+  for (let i = 0, j = 0; i < pdfWords.length; ) {
+    const header = sequences.find((seq) => startsWith(pdfWords, i, seq));
+    if (header && !startsWith(docxWords, j, header)) {
+      i += header.length;
+      continue;
+    }
+    aligned.push(pdfWords[i]!);
+    i++;
+    j++;
+  }
+  pdfWords = aligned;
+  return { docxWords, pdfWords, pages };
 }
