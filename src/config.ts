@@ -70,6 +70,7 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return value;
 }
 
+/** Bodies and files up to 20 MiB: a year of follow-up data of a large facilitator is about 8 MiB of JSON. */
 export const DEFAULT_INPUT_LIMITS: InputLimits = { jsonBytes: 20 * MB, fileBytes: 20 * MB };
 
 export const DEFAULT_SPREADSHEET_LIMITS: SpreadsheetLimits = {

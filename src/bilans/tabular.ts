@@ -230,10 +230,6 @@ function countColumns(buffer: Buffer, delimiter: string): number {
 const isXlsx = (f: UploadedFile) => /\.xlsx$/i.test(f.originalname) || f.mimetype.includes('spreadsheetml');
 const isCsv = (f: UploadedFile) => /\.csv$/i.test(f.originalname) || /csv/.test(f.mimetype);
 
-export function isTabular(file: UploadedFile): boolean {
-  return isXlsx(file) || isCsv(file);
-}
-
 /**
  * The markets and follow-up records of uploaded spreadsheets, read here, in the calling thread:
  * the worker's task. Call readFollowUpFiles() from the service.

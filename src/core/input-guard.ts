@@ -98,7 +98,7 @@ export function parseJson(text: string, label: string, path: string, limits: Str
 }
 
 /** " (ligne 3, colonne 12)" from V8's "… at position 57 …" message, or "" when it gives none. */
-export function jsonErrorPlace(text: string, error: unknown): string {
+function jsonErrorPlace(text: string, error: unknown): string {
   const match = /position (\d+)/.exec(String((error as Error | undefined)?.message ?? ''));
   if (!match) return text.trim() === '' ? ' : le texte est vide' : '';
   const position = Number(match[1]);

@@ -10,10 +10,6 @@ import { InvalidInputError, UnsupportedMediaTypeError } from '../core/errors.js'
 import { FORBIDDEN_KEYS, forbiddenKeyError, parseJson, STRUCTURE_LIMITS } from '../core/input-guard.js';
 import type { UploadedFile } from '../core/uploads.js';
 
-/** Bodies and files up to 20 MiB: a year of follow-up data of a large facilitator is about 8 MiB of JSON. */
-export const DEFAULT_LIMITS: InputLimits = DEFAULT_INPUT_LIMITS;
-export type { InputLimits };
-
 /** Field names used by the form and the API besides the data. */
 export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees']);
 
@@ -115,7 +111,7 @@ export async function multipartData(req: Request, readUploads?: UploadReader): P
 /**
  * Parses the body by content type: JSON, multipart, or 415. Leaves the data in `res.locals.data`.
  */
-export function readDocumentInput(limits: InputLimits = DEFAULT_LIMITS, uploadsFor?: (req: Request) => UploadReader | undefined): RequestHandler {
+export function readDocumentInput(limits: InputLimits = DEFAULT_INPUT_LIMITS, uploadsFor?: (req: Request) => UploadReader | undefined): RequestHandler {
   // The body is read as text and parsed here, so that its shape is checked before anything walks it.
   const text = express.text({ limit: limits.jsonBytes, type: () => true, defaultCharset: 'utf-8' });
   const upload = multer({

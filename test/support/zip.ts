@@ -31,6 +31,16 @@ export function zeros(name: string, size: number, declaredSize = size): RawEntry
   return { name, compressed, declaredSize };
 }
 
+/** Version needed, flags, method (deflate), time and date, CRC, sizes and name length, from `at`. */
+function writeCommonFields(header: Buffer, at: number, e: RawEntry, nameLength: number): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(8, at + 4);
+  header.writeUInt32LE(e.crc ?? 0, at + 10);
+  header.writeUInt32LE(e.compressed.length, at + 14);
+  header.writeUInt32LE(e.declaredSize, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 /** The archive of `entries`. */
 export function zip(entries: RawEntry[]): Buffer {
   const locals: Buffer[] = [];
@@ -38,24 +48,14 @@ export function zip(entries: RawEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
+    // The local header and the central directory entry share their fields, two bytes apart.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(e.crc ?? 0, 14);
-    local.writeUInt32LE(e.compressed.length, 18);
-    local.writeUInt32LE(e.declaredSize, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeCommonFields(local, 4, e, name.length);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(e.crc ?? 0, 16);
-    central.writeUInt32LE(e.compressed.length, 20);
-    central.writeUInt32LE(e.declaredSize, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeCommonFields(central, 6, e, name.length);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, e.compressed);
     centrals.push(central, name);

@@ -53,8 +53,19 @@ function plural(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n > 1 ? many : one}`;
 }
 
-/** The project sized by the rules, once every lot gives its sizing data. */
+/** The check and the view model of one generation share one sizing of its input. */
+const sizedInputs = new WeakMap<AvisMotiveInput, { now: number; result: SizingResult | undefined }>();
+
 function sizeProject(input: AvisMotiveInput, now: Date): SizingResult | undefined {
+  const known = sizedInputs.get(input);
+  if (known?.now === now.getTime()) return known.result;
+  const result = computeProjectSizing(input, now);
+  sizedInputs.set(input, { now: now.getTime(), result });
+  return result;
+}
+
+/** The project sized by the rules, once every lot gives its sizing data. */
+function computeProjectSizing(input: AvisMotiveInput, now: Date): SizingResult | undefined {
   const p = input.projet;
   const lots = Array.isArray(p.lots) ? p.lots : [];
   const complete =

@@ -129,8 +129,19 @@ function sizingLeafMissing(lot: ClauseLotInput): string | undefined {
   return found ?? (d.famille === undefined && d.cpv === undefined ? marker('lots.dimensionnement.famille') : undefined);
 }
 
+/** The check and the view model of one generation share one sizing of its input. */
+const sizedInputs = new WeakMap<ClauseDceInput, { today: number; lots: Map<string, LotResult> }>();
+
 /** The lots sized by the rules (those that give sizing data and no decided hours), by number. */
 function sizeLots(input: ClauseDceInput, today: Date): Map<string, LotResult> {
+  const known = sizedInputs.get(input);
+  if (known?.today === today.getTime()) return known.lots;
+  const lots = computeLotSizes(input, today);
+  sizedInputs.set(input, { today: today.getTime(), lots });
+  return lots;
+}
+
+function computeLotSizes(input: ClauseDceInput, today: Date): Map<string, LotResult> {
   const ref = reference();
   const lots = Array.isArray(input.lots) ? input.lots : [];
   // Size every lot that gives sizing data (and has no marker left in it) in one market-level call.
