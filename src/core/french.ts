@@ -55,6 +55,15 @@ export function numberInWords(value: number, options: { feminine?: boolean } = {
   return options.feminine && /(^|[ -])un$/.test(words) ? `${words}e` : words;
 }
 
+/** 1 → "premier", 2 → "deuxième", 21 → "vingt et unième": the rank of an alinéa or a lot. */
+export function ordinal(value: number, options: { feminine?: boolean } = {}): string {
+  if (value === 1) return options.feminine ? 'première' : 'premier';
+  const words = numberInWords(value);
+  if (/cinq$/.test(words)) return `${words}uième`;
+  if (/neuf$/.test(words)) return `${words.slice(0, -1)}vième`;
+  return `${words.replace(/vingts$/, 'vingt').replace(/e$/, '')}ième`;
+}
+
 /** Roman numeral of 1..3999: the numbering of articles. */
 export function romanNumeral(value: number): string {
   if (!Number.isInteger(value) || value < 1 || value > 3999) throw new RangeError(`No roman numeral for ${value}`);

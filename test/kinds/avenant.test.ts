@@ -1,3 +1,4 @@
+import { NonConformingDocumentError } from '../../src/core/errors.js';
 import { expect } from 'chai';
 import { Generator } from '../../src/generator.js';
 import { documentText, fixture, withValue } from '../support/documents.js';
@@ -17,13 +18,46 @@ describe('avenant', () => {
     expect(t).to.contain('Par une délibération du 21 septembre 2027 (n° 2027-094), le conseil communautaire a autorisé la signature du présent avenant.');
   });
 
-  it('numbers its articles and quotes the new wording of each article changed', async () => {
+  it('cites the convention’s revision article as its basis', async () => {
     const t = await text(base);
-    expect(t).to.contain('Article 1er\nL’article IV de la convention (« Engagements du donneur d’ordre ») est remplacé par les stipulations suivantes :\n« Le donneur d’ordre sollicite');
-    expect(t).to.contain('avis motivé au plus tard dans un délai de dix jours suivant la saisine. »\nArticle 2');
+    expect(t).to.contain('Son article VI prévoit qu’elle peut être modifiée par voie d’avenant, sur proposition de l’une ou l’autre des parties ; le présent avenant est conclu sur ce fondement.');
+  });
+
+  it('changes words inside an alinéa, adds an alinéa, and numbers its articles', async () => {
+    const t = await text(base);
+    expect(t).to.contain('Article 1er\nAu deuxième alinéa de l’article IV de la convention (« Engagements du donneur d’ordre »), les mots « quinze jours » sont remplacés par les mots « dix jours ».\nArticle 2');
+    expect(t).to.contain('Article 2\nL’article VII de la convention (« Confidentialité ») est complété par un alinéa ainsi rédigé :\n« Par dérogation au premier alinéa');
     expect(t).to.contain('Article 3\nToutes les autres stipulations de la convention de partenariat du 1er décembre 2026 demeurent inchangées');
     expect(t).to.contain('Article 4\nLe présent avenant prend effet le 1er novembre 2027.');
     expect(t).to.contain('Fait à Péronne, le 12 octobre 2027, en deux exemplaires originaux.');
+  });
+
+  it('replaces or inserts at the level of an alinéa', async () => {
+    const t = await text(
+      withValue(base, 'modifications', [
+        { type: 'remplace', article: 'V', alinea: 3, texte: 'Nouvelle rédaction.' },
+        { type: 'complete', article: 'III', alinea: 1, texte: 'Premier ajout.\nSecond ajout.' },
+        { type: 'supprime', article: 'VIII', alinea: 1 },
+      ]),
+    );
+    expect(t).to.contain('Article 1er\nLe troisième alinéa de l’article V de la convention est remplacé par les stipulations suivantes :\n« Nouvelle rédaction. »');
+    expect(t).to.contain('Article 2\nAprès le premier alinéa de l’article III de la convention, sont insérés les alinéas ainsi rédigés :\n« Premier ajout.\nSecond ajout. »');
+    expect(t).to.contain('Article 3\nLe premier alinéa de l’article VIII de la convention est supprimé.');
+  });
+
+  it('refuses in final mode to replace a whole article by fewer alinéas than it has', async () => {
+    const partial = withValue(base, 'modifications', [{ type: 'remplace', article: 'IV', alineasActuels: 12, texte: 'Premier alinéa.\nSecond alinéa.' }]);
+    const error = (await generator.generate('avenant', partial, { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.errors).to.deep.equal([
+      {
+        path: 'modifications.0.texte',
+        type: 'avenant.alineasSupprimes',
+        message: 'L’article IV compte 12 alinéas et sa nouvelle rédaction n’en compte que 2 : les autres seraient supprimés. Modifiez seulement l’alinéa ou les mots concernés, ou reprenez tout l’article.',
+      },
+    ]);
+    const whole = withValue(partial, 'modifications.0.alineasActuels', 2);
+    expect(await text(whole)).to.contain('L’article IV de la convention est remplacé par les stipulations suivantes :');
   });
 
   it('deletes an article without new wording, and refuses wording for a deletion', async () => {

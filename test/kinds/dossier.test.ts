@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import { getKind } from '../../src/core/registry.js';
 import { validate } from '../../src/core/validation.js';
 import '../../src/kinds/index.js';
-import { fixture } from '../support/documents.js';
+import { Generator } from '../../src/generator.js';
+import { documentText, fixture } from '../support/documents.js';
 
 type Data = Record<string, any>;
 
@@ -66,6 +67,21 @@ describe('the example dossier tells one story', () => {
     // The facilitator's officer in charge of the clause is one person.
     const officers = [dce.facilitateur, kinds['mise-en-demeure-titulaire']!.facilitateur, kinds['avis-motive']!.structurePorteuse.signataire].map((p) => `${p.prenom} ${p.nom}`);
     expect(new Set(officers).size).to.equal(1);
+  });
+
+  it('amends words that the convention really has, where the avenant says they are', async () => {
+    const generator = new Generator();
+    try {
+      const lines = (await documentText(generator, 'convention', convention)).split('\n');
+      for (const change of (kinds.avenant!.modifications as Data[]).filter((c) => c.type === 'remplace-mots')) {
+        const start = lines.findIndex((l) => l.startsWith(`Article ${change.article} – `));
+        const end = lines.findIndex((l, i) => i > start && /^Article [IVXL]+ – /.test(l));
+        const alineas = lines.slice(start + 1, end);
+        expect(alineas[change.alinea - 1], `article ${change.article}, alinéa ${change.alinea}`).to.contain(change.mots);
+      }
+    } finally {
+      await generator.close();
+    }
   });
 
   it('refers to the same convention everywhere', () => {

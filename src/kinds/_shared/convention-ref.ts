@@ -12,6 +12,7 @@ export interface ConventionRef {
   preavisNonReconductionMois: number;
   delaiMiseEnDemeureMois: number;
   articleDuree: string;
+  articleRevision: string;
   alsaceMoselle: boolean;
 }
 
@@ -25,6 +26,7 @@ export const conventionRefSchema = () =>
     preavisNonReconductionMois: count('Préavis de non-reconduction (mois)', 1, 12).default(3),
     delaiMiseEnDemeureMois: count('Délai pour remédier après mise en demeure (mois)', 1, 12).default(2),
     articleDuree: text('Article « Entrée en vigueur et durée » de la convention', 10).default('V'),
+    articleRevision: text('Article « Révision de la convention » de la convention', 10).default('VI'),
     alsaceMoselle: flag('Jours fériés d’Alsace-Moselle').default(false),
   })
     .custom(noticeShorterThanDuration)

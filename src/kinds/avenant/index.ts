@@ -3,7 +3,7 @@ import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
 import { avenantSchema, type AvenantInput } from './schema.js';
-import { buildAvenantViewModel, type AvenantViewModel } from './view-model.js';
+import { buildAvenantViewModel, checkAvenant, type AvenantViewModel } from './view-model.js';
 
 export const avenant = registerKind<AvenantInput, AvenantViewModel>({
   id: 'avenant',
@@ -13,5 +13,6 @@ export const avenant = registerKind<AvenantInput, AvenantViewModel>({
   template: fromRoot('templates', 'avenant', 'avenant.docx'),
   example: fromRoot('fixtures', 'avenant.json'),
   buildViewModel: buildAvenantViewModel,
+  check: checkAvenant,
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avenant-${slug(vm.numero, 10)}-convention-${slug(vm.donneurOrdre.nom, 40)}-${vm.dateIso}`,
 });

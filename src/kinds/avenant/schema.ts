@@ -4,7 +4,11 @@ import { count, date, longText, text } from '../../core/fields.js';
 import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
 import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
-export const TYPES = ['remplace', 'complete', 'supprime'] as const;
+/**
+ * What a change does: replace, complete or delete an article (or one of its alinéas), or replace
+ * words inside it ("les mots « quinze jours » sont remplacés par les mots « dix jours »").
+ */
+export const TYPES = ['remplace', 'complete', 'supprime', 'remplace-mots'] as const;
 
 export const avenantSchema = Joi.object({
   numero: count('Numéro de l’avenant', 1, 99).required(),
@@ -25,7 +29,14 @@ export const avenantSchema = Joi.object({
         type: Joi.string().valid(...TYPES).label('Nature de la modification').required(),
         article: text('Article de la convention modifié', 10).required(),
         objet: text('Intitulé de l’article', 200),
-        texte: longText('Nouvelle rédaction', 5000).when('type', { is: 'supprime', then: Joi.forbidden(), otherwise: Joi.required() }),
+        alinea: count('Alinéa de l’article', 1, 50).description('Pour ne modifier qu’un alinéa de l’article (1 pour le premier alinéa).'),
+        mots: text('Mots remplacés', 500).when('type', { is: 'remplace-mots', then: Joi.required(), otherwise: Joi.forbidden() }),
+        texte: longText('Nouvelle rédaction', 5000)
+          .when('type', { is: 'supprime', then: Joi.forbidden(), otherwise: Joi.required() })
+          .description('Pour un remplacement de mots : les nouveaux mots.'),
+        alineasActuels: count('Nombre d’alinéas de l’article dans sa rédaction en vigueur', 1, 100).description(
+          'Pour remplacer un article entier : un document final est refusé si la nouvelle rédaction en compte moins, car les autres alinéas seraient supprimés.',
+        ),
       }).label('Modification'),
     )
     .min(1)
@@ -43,7 +54,7 @@ export interface AvenantInput {
   convention: ConventionRef;
   motif: string;
   deliberation?: { organe: string; date: Date; numero?: string };
-  modifications: { type: (typeof TYPES)[number]; article: string; objet?: string; texte?: string }[];
+  modifications: { type: (typeof TYPES)[number]; article: string; objet?: string; alinea?: number; mots?: string; texte?: string; alineasActuels?: number }[];
   dateEffet?: Date;
   signature: { lieu: string; date: Date; nombreExemplaires: number };
 }
