@@ -153,11 +153,19 @@ describe('DCE clause: content', () => {
 
   it('states the penalty of the rules, or the one chosen, and the contradictory procedure', async () => {
     const all = (await text(base)).join('\n');
-    expect(all).to.contain('une pénalité de 35,00 € par heure d’insertion non réalisée');
+    expect(all).to.contain('Au terme du marché, chaque heure d’insertion non réalisée donne lieu à une pénalité de 35,00 € ; le montant total de cette pénalité est plafonné à 10 % du montant hors taxes du lot.');
     expect(all).to.contain('l’invite à présenter ses observations dans un délai de quinze jours');
     const chosen = (await text(withValue(withValue(base, 'options.penaliteParHeure', 50), 'options.delaiObservationsJours', 10))).join('\n');
-    expect(chosen).to.contain('une pénalité de 50,00 € par heure');
+    expect(chosen).to.contain('une pénalité de 50,00 € ;');
     expect(chosen).to.contain('dans un délai de dix jours');
+  });
+
+  it('states when hours are assessed, the penalty for missing reports and the adjustment of hours', async () => {
+    const all = (await text(withValue(withValue(base, 'options.plafondPenalitePourcent', 5), 'options.penaliteEtatMensuel', 150))).join('\n');
+    expect(all).to.contain('à mi-parcours de la durée d’exécution du marché puis à son terme. Lorsqu’à mi-parcours les heures réalisées sont inférieures à la moitié du volume dû, le titulaire remet au facilitateur, dans un délai de quinze jours à compter de la demande du pouvoir adjudicateur, un plan de rattrapage.');
+    expect(all).to.contain('plafonné à 5 % du montant hors taxes du lot');
+    expect(all).to.contain('Tout état mensuel prévu à l’article 9.8 qui n’est pas transmis huit jours après une mise en demeure restée sans effet donne lieu à une pénalité de 150,00 € par état manquant.');
+    expect(all).to.contain('le volume d’heures d’insertion est ajusté dans la même proportion');
   });
 
   it('keeps the calculation note with numbered sources', async () => {

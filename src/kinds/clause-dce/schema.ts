@@ -129,6 +129,13 @@ export const clauseDceSchema = Joi.object({
     globalisation: flag('Globalisation des heures possible, à la demande du titulaire').default(true),
     penaliteParHeure: Joi.number().min(1).max(1000).label('Pénalité par heure non réalisée (€)').description('Par défaut, la valeur des règles de dimensionnement.'),
     delaiObservationsJours: count('Délai pour présenter des observations avant pénalité (jours)', 5, 60).default(15),
+    plafondPenalitePourcent: Joi.number()
+      .min(1)
+      .max(100)
+      .label('Plafond de la pénalité d’insertion (% du montant HT du lot)')
+      .default(10)
+      .description('Valeur proposée : 10 %. La pénalité totale pour heures non réalisées ne peut dépasser ce pourcentage.'),
+    penaliteEtatMensuel: Joi.number().min(1).max(10_000).label('Pénalité par état mensuel non transmis (€)').default(100).description('Valeur proposée : 100 €, après mise en demeure restée sans effet pendant huit jours.'),
   })
     .label('Options')
     .default(),
@@ -162,5 +169,5 @@ export interface ClauseDceInput {
   facilitateur: { civilite?: 'M.' | 'Mme'; prenom: string; nom: string; fonction?: string; structure: string; telephone: string; email: string };
   lots: ClauseLotInput[];
   valeursReferenceRetenues: boolean;
-  options: { globalisation: boolean; penaliteParHeure?: number; delaiObservationsJours: number };
+  options: { globalisation: boolean; penaliteParHeure?: number; delaiObservationsJours: number; plafondPenalitePourcent: number; penaliteEtatMensuel: number };
 }

@@ -98,7 +98,7 @@ export interface ClauseDceViewModel extends BaseViewModel {
   totalHeures: string;
   publicsQpv: boolean;
   globalisation: boolean;
-  penalite: { parHeure: string; delaiObservations: string };
+  penalite: { parHeure: string; delaiObservations: string; plafond: string; etatMensuel: string };
   ccag: string;
   noteCalcul: CalculationNote[];
   avecNoteCalcul: boolean;
@@ -348,7 +348,12 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     totalHeures: totalKnown ? formatNumber(total) : marker('lots'),
     publicsQpv: input.territoire.qpv || input.territoire.anru || input.territoire.gestionUrbaineProximite,
     globalisation: input.options.globalisation,
-    penalite: { parHeure: formatAmount(penalty), delaiObservations: formatDays(input.options.delaiObservationsJours) },
+    penalite: {
+      parHeure: formatAmount(penalty),
+      delaiObservations: formatDays(input.options.delaiObservationsJours),
+      plafond: `${formatNumber(input.options.plafondPenalitePourcent)}\u00A0%`,
+      etatMensuel: formatAmount(input.options.penaliteEtatMensuel),
+    },
     ccag: CCAGS[input.marche.ccag ?? (input.marche.nature === 'travaux' ? 'travaux' : 'fcs')],
     noteCalcul: notes,
     avecNoteCalcul: notes.length > 0,

@@ -27,7 +27,9 @@ export const miseEnDemeureTitulaireSchema = Joi.object({
     reference: text('Référence du marché', 60).required(),
     lot: text('Lot', 200),
     dateNotification: date('Date de notification du marché'),
+    dateFin: date('Date de fin d’exécution du marché').required(),
     articleCcap: text('Article du CCAP relatif à l’insertion', 20).required(),
+    articlePenalites: text('Article du CCAP relatif aux pénalités d’insertion', 20).description('Par exemple 9.11. Par défaut, l’article relatif à l’insertion.'),
   })
     .label('Marché')
     .required(),
@@ -38,8 +40,9 @@ export const miseEnDemeureTitulaireSchema = Joi.object({
   })
     .label('Heures d’insertion')
     .required(),
-  dateLimiteRattrapage: date('Date limite de rattrapage').required(),
+  dateLimiteRattrapage: date('Date limite de rattrapage').description('Tant que le marché est en cours : au plus tard à la fin de son exécution. Sans objet une fois le marché achevé.'),
   penaliteParHeure: Joi.number().min(1).max(1000).label('Pénalité par heure non réalisée (€)').description('Le montant fixé par le CCAP du marché.').required(),
+  plafondPenalite: Joi.number().min(1).max(100_000_000).label('Plafond de la pénalité (€)').description('Le plafond fixé par le CCAP, s’il en fixe un.'),
   delaiObservationsJours: count('Délai pour présenter des observations (jours)', 5, 60).default(15),
   courrier: letterSchema(),
 }).label('Mise en demeure du titulaire');
@@ -48,10 +51,11 @@ export interface MiseEnDemeureTitulaireInput {
   acheteur: Party;
   titulaire: { nom: string; adresse: Address; siret?: string; representant?: Person };
   facilitateur: { civilite?: 'M.' | 'Mme'; prenom: string; nom: string; structure: string; email: string };
-  marche: { objet: string; reference: string; lot?: string; dateNotification?: Date; articleCcap: string };
+  marche: { objet: string; reference: string; lot?: string; dateNotification?: Date; dateFin: Date; articleCcap: string; articlePenalites?: string };
   heures: { dues: number; realisees: number; dateArrete: Date };
-  dateLimiteRattrapage: Date;
+  dateLimiteRattrapage?: Date;
   penaliteParHeure: number;
+  plafondPenalite?: number;
   delaiObservationsJours: number;
   courrier: Letter;
 }

@@ -11,22 +11,43 @@ export interface MiseEnDemeureTitulaireViewModel extends BaseViewModel {
   titulaire: { nom: string; adresseLignes: string[]; siret: string; attention: string; salutation: string };
   facilitateur: { nomComplet: string; structure: string; email: string };
   courrier: { lieu: string; date: string; reference: string };
-  marche: { objet: string; reference: string; lot: string; notification: string; article: string };
+  objet: string;
+  marche: { objet: string; reference: string; lot: string; notification: string; article: string; articlePenalites: string; fin: string };
   heures: { dues: string; realisees: string; restantes: string; taux: string; arrete: string; realiseesPhrase: string; restantesPhrase: string };
+  /** Before the market's end: a catch-up, the penalty announced for the end. After: the penalty, after the contradictory step. */
+  enCours: boolean;
+  acheve: boolean;
   rattrapage: string;
-  penalite: { parHeure: string; montant: string };
+  penalite: { parHeure: string; calcul: string; plafond: string };
   observations: string;
   signature: { nomComplet: string; qualite: string; organisation: string };
   dateIso: string;
 }
 
+/** Whether the letter is written while the market is still executed (undefined while a date is a marker). */
+function beforeEnd(input: MiseEnDemeureTitulaireInput): boolean | undefined {
+  const { dateFin } = input.marche;
+  return dateFin instanceof Date && input.courrier.date instanceof Date ? input.courrier.date <= dateFin : undefined;
+}
+
 export function checkMiseEnDemeureTitulaire(input: MiseEnDemeureTitulaireInput): FieldError[] {
   const problems: FieldError[] = [];
+  const running = beforeEnd(input);
+  const end = input.marche.dateFin instanceof Date ? formatDate(input.marche.dateFin) : '';
+  if (running === true && input.dateLimiteRattrapage === undefined) {
+    problems.push({ path: 'dateLimiteRattrapage', type: 'any.required', message: '« Date limite de rattrapage » est obligatoire tant que le marché est en cours d’exécution.' });
+  }
+  if (running === true && input.dateLimiteRattrapage instanceof Date && input.dateLimiteRattrapage > input.marche.dateFin) {
+    problems.push({ path: 'dateLimiteRattrapage', type: 'date.max', message: `« Date limite de rattrapage » doit tomber pendant l’exécution du marché, au plus tard le ${end}.` });
+  }
+  if (running === false && input.dateLimiteRattrapage !== undefined) {
+    problems.push({ path: 'dateLimiteRattrapage', type: 'any.unknown', message: `Le marché a pris fin le ${end} : aucun rattrapage n’est plus possible ; retirez la « Date limite de rattrapage ».` });
+  }
   const h = input.heures;
   if (typeof h.dues === 'number' && typeof h.realisees === 'number' && h.realisees >= h.dues) {
     problems.push({ path: 'heures.realisees', type: 'heures.atteintes', message: `Les heures réalisées (${h.realisees}) atteignent les heures dues (${h.dues}) : il n’y a pas de manquement à mettre en demeure.` });
   }
-  if (input.dateLimiteRattrapage instanceof Date && input.courrier.date instanceof Date && input.dateLimiteRattrapage <= input.courrier.date) {
+  if (running === true && input.dateLimiteRattrapage instanceof Date && input.courrier.date instanceof Date && input.dateLimiteRattrapage <= input.courrier.date) {
     problems.push({ path: 'dateLimiteRattrapage', type: 'date.min', message: '« Date limite de rattrapage » doit être postérieure à la date du courrier.' });
   }
   return problems;
@@ -43,6 +64,11 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
   const rateKnown = typeof rate === 'number';
   const f = input.facilitateur;
   const a = t.adresse;
+  const running = beforeEnd(input) !== false;
+  const cap = input.plafondPenalite;
+  const amount = missing !== undefined && rateKnown ? missing * rate : undefined;
+  const capped = amount !== undefined && cap !== undefined && amount > cap;
+  const articlePenalites = input.marche.articlePenalites ?? input.marche.articleCcap;
   return {
     document: {
       titre: `Mise en demeure – engagement d’insertion du marché ${input.marche.reference}`,
@@ -54,6 +80,9 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
     brouillon: context.mode === 'draft',
     signataires: [signatory],
     acheteur: buyer,
+    objet: running
+      ? `marché ${input.marche.reference} – mise en demeure de respecter l’engagement d’insertion professionnelle (article ${input.marche.articleCcap} du CCAP)`
+      : `marché ${input.marche.reference} – heures d’insertion non réalisées : pénalité envisagée et invitation à présenter vos observations (article ${articlePenalites} du CCAP)`,
     titulaire: {
       nom: typography(t.nom),
       adresseLignes: [a.ligne1, a.ligne2, `${a.codePostal} ${a.commune}`].filter(Boolean).map((l) => typography(String(l))),
@@ -69,6 +98,8 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
       lot: input.marche.lot ? typography(input.marche.lot) : '',
       notification: input.marche.dateNotification ? formatDate(input.marche.dateNotification) : '',
       article: input.marche.articleCcap,
+      articlePenalites,
+      fin: formatDate(input.marche.dateFin),
     },
     heures: {
       dues: isMarker(h.dues) ? String(h.dues) : formatNumber(h.dues),
@@ -81,12 +112,24 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
           ? `${formatNumber(h.realisees)} heures ont été réalisées`
           : `${formatNumber(h.realisees)} heure a été réalisée`
         : `${String(h.realisees)} heures ont été réalisées`,
-      restantesPhrase: missing !== undefined ? (missing > 1 ? `${formatNumber(missing)} heures restent à réaliser` : `${formatNumber(missing)} heure reste à réaliser`) : marker('heures'),
+      // Before the end, hours still to do; after it, hours not done.
+      restantesPhrase:
+        missing === undefined
+          ? marker('heures')
+          : running
+            ? `${formatNumber(missing)} ${missing > 1 ? 'heures restent' : 'heure reste'} à réaliser`
+            : `${formatNumber(missing)} ${missing > 1 ? 'heures n’ont pas été réalisées' : 'heure n’a pas été réalisée'}`,
     },
-    rattrapage: formatDate(input.dateLimiteRattrapage),
+    enCours: running,
+    acheve: !running,
+    rattrapage: input.dateLimiteRattrapage ? formatDate(input.dateLimiteRattrapage) : '',
     penalite: {
       parHeure: formatAmount(rate),
-      montant: missing !== undefined && rateKnown ? formatAmount(missing * rate) : marker(rateKnown ? 'heures' : 'penaliteParHeure'),
+      calcul:
+        amount === undefined
+          ? marker(rateKnown ? 'heures' : 'penaliteParHeure')
+          : `${formatNumber(missing!)} ${missing! > 1 ? 'heures' : 'heure'} × ${formatAmount(rate)} = ${formatAmount(amount)}${capped ? `, ramenés au plafond de ${formatAmount(cap!)} fixé par le CCAP` : ''}`,
+      plafond: cap !== undefined ? formatAmount(cap) : '',
     },
     observations: formatDays(input.delaiObservationsJours),
     signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
