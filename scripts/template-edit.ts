@@ -10,6 +10,7 @@
  *   { "find": "fragment", "set": "new text" }            the paragraph's text, its style and first run's format kept
  *   { "find": "fragment", "delete": true }               the paragraph removed ("all": true: every match)
  *   { "after": "fragment", "insert": "text", "style": "Heading2" }   a new paragraph (style optional)
+ *   { "find": "fragment", "replace": "old", "by": "new" }  words replaced inside one run, its format kept
  * French typography (non-breaking spaces) is applied to new text outside {{tags}}.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,9 @@ import { typography } from '../src/core/french.js';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 
-type Edit = { find: string; set: string } | { find: string; delete: true; all?: boolean } | { after: string; insert: string; style?: string };
+type Edit =
+  | { find: string; replace: string; by: string }
+  | { find: string; set: string } | { find: string; delete: true; all?: boolean } | { after: string; insert: string; style?: string };
 
 const typo = (text: string) =>
   text
@@ -86,7 +89,12 @@ if (!file || !editsFile) {
 const zip = new PizZip(readFileSync(file));
 const doc = new DOMParser().parseFromString(zip.file('word/document.xml')!.asText(), 'text/xml');
 for (const edit of JSON.parse(readFileSync(editsFile, 'utf8')) as Edit[]) {
-  if ('insert' in edit) {
+  if ('replace' in edit) {
+    const texts = findOne(doc, edit.find).getElementsByTagNameNS(W, 't');
+    const node = Array.from({ length: texts.length }, (_, i) => texts[i]!).find((t) => (t.textContent ?? '').includes(edit.replace));
+    if (!node) throw new Error(`"${edit.replace}" is not inside one run of "${edit.find}"`);
+    node.textContent = (node.textContent ?? '').replace(edit.replace, typo(edit.by));
+  } else if ('insert' in edit) {
     const anchor = findOne(doc, edit.after);
     anchor.parentNode!.insertBefore(newParagraph(doc, edit.insert, edit.style), anchor.nextSibling);
   } else if ('delete' in edit) {

@@ -172,6 +172,34 @@ export function guessGender(name: string): 'masculin' | 'feminin' {
   return head && FEMININE_HEADS.has(head) ? 'feminin' : 'masculin';
 }
 
+/** Heads of organisation names that take the masculine article. */
+const MASCULINE_HEADS = new Set(
+  (
+    'département conseil syndicat centre établissement office groupement plie pôle service comité institut ministère ' +
+    'gip geiq territoire pays bailleur réseau cabinet secrétariat etablissement'
+  ).split(' '),
+);
+
+/**
+ * An organisation's name with the article French puts before it: "la Communauté de communes…",
+ * "l’Agglomération…", "le PLIE du Santerre". A name that already starts with an article, or whose
+ * head is not a common noun ("Péronne Habitat", "Bâtiments du Santerre SAS"), is left as it is.
+ */
+export function withArticle(name: string, gender?: 'masculin' | 'feminin'): string {
+  if (isMarker(name)) return name;
+  const words = name.trim().toLowerCase().split(/[\s’']+/);
+  const head = words[0] ?? '';
+  if (['la', 'le', 'les', 'l'].includes(head)) return name;
+  if (!FEMININE_HEADS.has(head) && !MASCULINE_HEADS.has(head)) return name;
+  if (/^[aeiouyéèêâîôûh]/i.test(name.trim())) return `l’${name.trim()}`;
+  return `${(gender ?? guessGender(name)) === 'feminin' ? 'la' : 'le'} ${name.trim()}`;
+}
+
+/** The first letter in capital: "La Communauté de communes…" at the start of a sentence. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Upper-cases a family name, as French administrative documents print it ("Anne MARTIN"). */
 export function familyName(name: string): string {
   return isMarker(name) ? name : name.toLocaleUpperCase('fr-FR');

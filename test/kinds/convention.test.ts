@@ -57,9 +57,9 @@ describe('convention: content of the document', () => {
 
   it('names the same people and titles in the parties and in the signature block', async () => {
     const text = await paragraphs(base);
-    const buyer = text.find((p) => p.startsWith('Communauté de communes Somme Santerre Est, établissement public'))!;
+    const buyer = text.find((p) => p.startsWith('La Communauté de communes Somme Santerre Est, établissement public'))!;
     expect(buyer).to.contain('représentée par M. Bernard LEFÈVRE, Président, ci-après dénommée « le donneur d’ordre »');
-    const facilitator = text.find((p) => p.startsWith('Maison de l’emploi et de la formation de Haute-Somme, association'))!;
+    const facilitator = text.find((p) => p.startsWith('La Maison de l’emploi et de la formation de Haute-Somme, association'))!;
     expect(facilitator).to.contain('représentée par Mme Claire DUMONT, Directrice générale');
     const signature = text.slice(text.findIndex((p) => p.startsWith('Fait à Péronne')));
     expect(signature).to.deep.equal([
@@ -80,7 +80,7 @@ describe('convention: content of the document', () => {
   it('names a delegated signatory in the parties and in the signature block', async () => {
     const data = withValue(base, 'donneurOrdre.signataire', { civilite: 'Mme', prenom: 'Julie', nom: 'Caron', qualite: 'Directrice générale des services' });
     const text = await paragraphs(data);
-    const buyer = text.find((p) => p.startsWith('Communauté de communes Somme Santerre Est, établissement public'))!;
+    const buyer = text.find((p) => p.startsWith('La Communauté de communes Somme Santerre Est, établissement public'))!;
     expect(buyer).to.contain('représentée par M. Bernard LEFÈVRE, Président, et, par délégation, par Mme Julie CARON, Directrice générale des services,');
     const cell = text.slice(text.indexOf('Pour le donneur d’ordre'), text.indexOf('Pour la structure porteuse de la clause'));
     expect(cell).to.deep.equal([
@@ -146,7 +146,7 @@ describe('convention: content of the document', () => {
 
   it('agrees "représenté" with a masculine party name', async () => {
     const data = withValue(base, 'donneurOrdre.nom', 'Département de la Somme');
-    const buyer = (await paragraphs(data)).find((p) => p.startsWith('Département de la Somme,'))!;
+    const buyer = (await paragraphs(data)).find((p) => p.startsWith('Le Département de la Somme,'))!;
     expect(buyer).to.contain('représenté par M. Bernard LEFÈVRE, Président, ci-après dénommé « le donneur d’ordre »');
   });
 

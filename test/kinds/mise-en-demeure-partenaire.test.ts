@@ -18,7 +18,7 @@ describe('formal notice between partners', () => {
     expect(t).to.contain('les attributaires du marché de voirie 2027-VRD-007 ne nous ont pas été communiqués.');
     expect(t).to.contain('nous vous mettons en demeure d’exécuter correctement ces engagements dans un délai de deux mois à compter de la réception du présent courrier, l’avis de réception faisant foi.');
     expect(t).to.contain('Cette résiliation n’ouvrira droit à aucune indemnité.');
-    expect(t).to.contain('Pour Maison de l’emploi et de la formation de Haute-Somme\nDirectrice générale\nSignature\nMme Claire DUMONT');
+    expect(t).to.contain('Pour la Maison de l’emploi et de la formation de Haute-Somme\nDirectrice générale\nSignature\nMme Claire DUMONT');
   });
 
   it('never assumes a receipt date: the delay runs from the receipt, the acknowledgment being proof', async () => {

@@ -20,7 +20,7 @@ describe('non-renewal notice', () => {
     expect(t).to.contain('La période en cours a commencé le 1er décembre 2027.');
     expect(t).to.contain('Cette notification doit être reçue au plus tard le 30 août 2028');
     expect(t).to.contain('ne met pas automatiquement fin au suivi des marchés en cours de passation et d’exécution');
-    expect(t).to.contain('Pour Communauté de communes Somme Santerre Est\nPrésident\nSignature\nM. Bernard LEFÈVRE');
+    expect(t).to.contain('Pour la Communauté de communes Somme Santerre Est\nPrésident\nSignature\nM. Bernard LEFÈVRE');
   });
 
   it('works several periods after signature', async () => {
@@ -59,6 +59,6 @@ describe('non-renewal notice', () => {
   it('is sent by the facilitator to the buyer when it is the sender', async () => {
     const t = await text(withValue(base, 'expediteur', 'structurePorteuse'));
     expect(t).to.contain('Monsieur le Président,');
-    expect(t).to.contain('Pour Maison de l’emploi et de la formation de Haute-Somme\nDirectrice générale');
+    expect(t).to.contain('Pour la Maison de l’emploi et de la formation de Haute-Somme\nDirectrice générale');
   });
 });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import {
+  ordinal,
+  withArticle,
   formatAmount,
   formatDate,
   formatDays,
@@ -21,6 +23,21 @@ const NBSP = '\u00A0';
 const NNBSP = '\u202F';
 
 describe('French formatting', () => {
+  it('puts the article French uses before the name of an organisation, and none before a proper name', () => {
+    expect(withArticle('Maison de l’emploi et de la formation de Haute-Somme')).to.equal('la Maison de l’emploi et de la formation de Haute-Somme');
+    expect(withArticle('Communauté de communes Somme Santerre Est')).to.equal('la Communauté de communes Somme Santerre Est');
+    expect(withArticle('Agglomération du Saint-Quentinois')).to.equal('l’Agglomération du Saint-Quentinois');
+    expect(withArticle('PLIE du Santerre')).to.equal('le PLIE du Santerre');
+    expect(withArticle('Département de la Somme')).to.equal('le Département de la Somme');
+    expect(withArticle('La Poste')).to.equal('La Poste');
+    expect(withArticle('Bâtiments du Santerre SAS')).to.equal('Bâtiments du Santerre SAS');
+  });
+
+  it('writes ranks in words: "premier", "deuxième", "cinquième", "neuvième", "vingt et unième"', () => {
+    expect([1, 2, 3, 4, 5, 9, 11, 21, 80].map((n) => ordinal(n))).to.deep.equal(['premier', 'deuxième', 'troisième', 'quatrième', 'cinquième', 'neuvième', 'onzième', 'vingt et unième', 'quatre-vingtième']);
+    expect(ordinal(1, { feminine: true })).to.equal('première');
+  });
+
   it('writes dates as "25 novembre 2026", with "1er" for the first day', () => {
     expect(formatDate(new Date('2026-11-25'))).to.equal(`25${NBSP}novembre${NBSP}2026`);
     expect(formatDate(new Date('2027-03-01'))).to.equal(`1er${NBSP}mars${NBSP}2027`);

@@ -5,7 +5,7 @@
  */
 import Joi from 'joi';
 import { address, count, date, longText, person, siret, text, type Address, type Person } from '../../core/fields.js';
-import { familyName, fullName, guessGender, numberInWords, slug, typography } from '../../core/french.js';
+import { capitalize, familyName, fullName, guessGender, numberInWords, slug, typography, withArticle } from '../../core/french.js';
 import { isMarker } from '../../core/markers.js';
 import type { Signatory } from '../../core/kind.js';
 
@@ -59,6 +59,10 @@ export interface PersonView {
 
 export interface PartyView {
   nom: string;
+  /** "la Maison de l’emploi…", in the middle of a sentence. */
+  avecArticle: string;
+  /** "La Maison de l’emploi…", starting a sentence. */
+  sujet: string;
   formeJuridique: string;
   adresse: string;
   adresseLignes: string[];
@@ -81,8 +85,12 @@ export function partyView(party: Party): PartyView {
   const representant = personView(party.representant);
   const a = party.adresse;
   const lines = [a.ligne1, a.ligne2, `${a.codePostal} ${a.commune}`].filter(Boolean).map((l) => typography(String(l)));
+  const nom = typography(party.nom);
+  const avecArticle = withArticle(nom, feminine ? 'feminin' : 'masculin');
   return {
-    nom: typography(party.nom),
+    nom,
+    avecArticle,
+    sujet: capitalize(avecArticle),
     formeJuridique: party.formeJuridique ? typography(party.formeJuridique) : '',
     adresse: lines.join(', '),
     adresseLignes: lines,
@@ -112,6 +120,11 @@ export function fieldName(person: Person, used: Set<string>): string {
 /** The signatory of a party: its delegate if any, else its legal representative. */
 export function signatoryOf(party: Party, view: PartyView, used: Set<string>): Signatory {
   return { champ: fieldName(party.signataire ?? party.representant, used), nom: view.signataire.nomComplet, qualite: view.signataire.qualite, organisation: view.nom };
+}
+
+/** The signature block of a letter: "Pour la Maison de l’emploi…", the quality, the name. */
+export function letterSignature(signatory: Signatory, sender: PartyView): { nomComplet: string; qualite: string; organisation: string } {
+  return { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: sender.avecArticle };
 }
 
 /** "Madame la Directrice générale", "Monsieur le Président": how a letter addresses a person. */

@@ -11,7 +11,7 @@ import { isMarker } from '../../core/markers.js';
 import { sizeMarket, type SizingResult } from '../../sizing/compute.js';
 import { reference } from '../../sizing/index.js';
 import type { SizingInput } from '../../sizing/schema.js';
-import { isoDay, partyView, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
 import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
 import { FACILITATOR, type AvisMotiveInput } from './schema.js';
 
@@ -162,7 +162,7 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
     observations: paragraphs(input.observations),
     avecObservations: paragraphs(input.observations).length > 0,
     lieu: typography(input.avis.lieu),
-    signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
+    signature: letterSignature(signatory, structure),
     dateIso: isoDay(input.avis.date),
   };
 }

@@ -3,7 +3,7 @@
  * markets, outcomes, the table and chart of the markets, lagging markets, protected breakdowns.
  */
 import type { FieldError } from '../../core/errors.js';
-import { formatDate, formatNumber, paragraphs, typography } from '../../core/french.js';
+import { formatDate, formatNumber, paragraphs, typography, withArticle } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import type { DocImage } from '../../core/image.js';
 import { chart, doneVersusGoalSvg } from '../../engines/charts/index.js';
@@ -66,7 +66,7 @@ export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: Buil
     },
     brouillon: context.mode === 'draft',
     signataires: [],
-    structure: typography(input.structurePorteuse),
+    structure: withArticle(typography(input.structurePorteuse)),
     acheteur: typography(input.acheteur),
     annee: String(input.annee),
     date: formatDate(input.dateBilan),

@@ -3,7 +3,7 @@
  * progress chart, the protected breakdowns, and the plan d'action when the market is behind.
  */
 import type { FieldError } from '../../core/errors.js';
-import { formatAmount, formatDate, formatNumber, paragraphs, typography } from '../../core/french.js';
+import { formatAmount, formatDate, formatNumber, paragraphs, typography, withArticle } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import type { DocImage } from '../../core/image.js';
 import { chart, progressSvg } from '../../engines/charts/index.js';
@@ -80,7 +80,7 @@ export function buildBilanMarcheViewModel(input: BilanMarcheInput, context: Buil
     },
     brouillon: context.mode === 'draft',
     signataires: [],
-    structure: typography(input.structurePorteuse),
+    structure: withArticle(typography(input.structurePorteuse)),
     marche: {
       reference: input.marche,
       acheteur: market ? typography(market.acheteur) : '',

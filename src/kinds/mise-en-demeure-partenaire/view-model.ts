@@ -1,7 +1,7 @@
 /** View model of the formal notice between the convention's parties: breaches, cure period, consequence. */
 import { formatDate, formatMonths, paragraphs, typography, withDe } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
-import { isoDay, partyView, salutation, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, salutation, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
 import type { MiseEnDemeurePartenaireInput } from './schema.js';
 
 export interface MiseEnDemeurePartenaireViewModel extends BaseViewModel {
@@ -44,7 +44,7 @@ export function buildMiseEnDemeurePartenaireViewModel(input: MiseEnDemeureParten
       fin: i === items.length - 1 ? '.' : '\u202F;',
     })),
     delai: withDe(formatMonths(c.delaiMiseEnDemeureMois)),
-    signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
+    signature: letterSignature(signatory, senderView),
     dateIso: isoDay(input.courrier.date),
   };
 }

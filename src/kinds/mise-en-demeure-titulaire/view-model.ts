@@ -3,7 +3,7 @@ import type { FieldError } from '../../core/errors.js';
 import { familyName, formatAmount, formatDate, formatDays, formatNumber, fullName, typography } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { isMarker, marker } from '../../core/markers.js';
-import { isoDay, partyView, salutation, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, salutation, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
 import type { MiseEnDemeureTitulaireInput } from './schema.js';
 
 export interface MiseEnDemeureTitulaireViewModel extends BaseViewModel {
@@ -132,7 +132,7 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
       plafond: cap !== undefined ? formatAmount(cap) : '',
     },
     observations: formatDays(input.delaiObservationsJours),
-    signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
+    signature: letterSignature(signatory, buyer),
     dateIso: isoDay(input.courrier.date),
   };
 }

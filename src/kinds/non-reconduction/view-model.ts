@@ -10,7 +10,7 @@ import { formatDate, formatMonths, typography, withDe } from '../../core/french.
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { marker } from '../../core/markers.js';
 import { termsOf } from '../_shared/convention-ref.js';
-import { isoDay, partyView, salutation, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, salutation, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
 import type { NonReconductionInput } from './schema.js';
 
 export interface NonReconductionViewModel extends BaseViewModel {
@@ -98,7 +98,7 @@ export function buildNonReconductionViewModel(input: NonReconductionInput, conte
     suiviPoursuivi: input.suiviMarches === 'poursuivi',
     suiviArrete: input.suiviMarches === 'arrete',
     regle: `${RULES.preavis.texte} (${RULES.preavis.source}.)`,
-    signature: { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: signatory.organisation },
+    signature: letterSignature(signatory, senderView),
     avertissements: context.warnings.filter((w) => w.path !== 'courrier.date').map((w) => w.message),
     dateIso: isoDay(input.courrier.date),
   };
