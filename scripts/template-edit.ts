@@ -12,6 +12,10 @@
  *   { "after": "fragment", "insert": "text", "style": "Heading2" }   a new paragraph (style optional)
  *   { "find": "fragment", "replace": "old", "by": "new" }  words replaced inside one run, its format kept
  * French typography (non-breaking spaces) is applied to new text outside {{tags}}.
+ *
+ *   npx tsx scripts/template-edit.ts templates/<kind>/<kind>.docx --typography
+ *
+ * applies it to every text of the template instead (after a change of the typography rules).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
@@ -82,11 +86,28 @@ function newParagraph(doc: Document, text: string, style?: string): Element {
 }
 
 const [file, editsFile] = process.argv.slice(2);
+
+/** Every text node of the body, header and footer through typography(). */
+function retypeset(zip: PizZip): void {
+  for (const part of Object.keys(zip.files).filter((name) => /^word\/(document|header\d*|footer\d*)\.xml$/.test(name))) {
+    const doc = new DOMParser().parseFromString(zip.file(part)!.asText(), 'text/xml');
+    const texts = doc.getElementsByTagNameNS(W, 't');
+    for (let i = 0; i < texts.length; i++) texts[i]!.textContent = typo(texts[i]!.textContent ?? '');
+    zip.file(part, new XMLSerializer().serializeToString(doc));
+  }
+}
+
 if (!file || !editsFile) {
   console.error('Usage: npx tsx scripts/template-edit.ts <template.docx> <edits.json>');
   process.exit(2);
 }
 const zip = new PizZip(readFileSync(file));
+if (editsFile === '--typography') {
+  retypeset(zip);
+  writeFileSync(file, zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' }));
+  console.log(`${file}: typography applied`);
+  process.exit(0);
+}
 const doc = new DOMParser().parseFromString(zip.file('word/document.xml')!.asText(), 'text/xml');
 for (const edit of JSON.parse(readFileSync(editsFile, 'utf8')) as Edit[]) {
   if ('replace' in edit) {

@@ -117,7 +117,9 @@ export function typography(text: string): string {
     .replace(/[ \u00A0\u202F]*»/g, `${NBSP}»`)
     .replace(/[ \u00A0\u202F]+:/g, `${NBSP}:`)
     .replace(/[ \u00A0\u202F]*([;!?])(?=\s|$)/g, `${NNBSP}$1`)
-    .replace(/(\d)[ \u00A0](?=(%|€)(\s|$|[.,;]))/g, `$1${NBSP}`);
+    .replace(/(\d)[ \u00A0](?=(%|€)(\s|$|[.,;)]))/g, `$1${NBSP}`)
+    // Article numbers and numbers stay with what announces them: "L. 2112-2", "n° 3".
+    .replace(/(^|[^\p{L}])([LRD]\.|n°|art\.) (?=\d)/gu, `$1$2${NBSP}`);
 }
 
 /** Splits a text typed in a textarea into paragraphs (blank line or line break separated), each typographed. */

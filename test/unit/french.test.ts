@@ -33,6 +33,10 @@ describe('French formatting', () => {
     expect(withArticle('Bâtiments du Santerre SAS')).to.equal('Bâtiments du Santerre SAS');
   });
 
+  it('keeps article numbers with their letter and numbers with "n°"', () => {
+    expect(typography('article L. 2112-2, R. 2113-7 et n° 3 ; MAL. 12')).to.equal(`article L.${NBSP}2112-2, R.${NBSP}2113-7 et n°${NBSP}3\u202F; MAL. 12`);
+  });
+
   it('writes ranks in words: "premier", "deuxième", "cinquième", "neuvième", "vingt et unième"', () => {
     expect([1, 2, 3, 4, 5, 9, 11, 21, 80].map((n) => ordinal(n))).to.deep.equal(['premier', 'deuxième', 'troisième', 'quatrième', 'cinquième', 'neuvième', 'onzième', 'vingt et unième', 'quatre-vingtième']);
     expect(ordinal(1, { feminine: true })).to.equal('première');
