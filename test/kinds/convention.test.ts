@@ -16,6 +16,47 @@ describe('convention: content of the document', () => {
 
   after(() => generator.close());
 
+  it('states each signatory’s authority, the contacts, the steering committee, the financial terms and the annexes', async () => {
+    const text = await paragraphs(base);
+    const all = text.join('\n');
+    expect(all).to.contain('représentée par M. Bernard LEFÈVRE, Président, habilité à signer la présente convention par la délibération du conseil communautaire n° 2026-081 du 18 septembre 2026, ci-après dénommée');
+    expect(all).to.contain('représentée par Mme Claire DUMONT, Directrice générale, habilitée à signer la présente convention par la décision du conseil d’administration du 10 septembre 2026');
+    expect(all).to.contain('pour le donneur d’ordre : Mme Anne MARTIN, responsable de la commande publique (téléphone : 03 22 84 10 20');
+    expect(all).to.contain('se réunit au moins deux fois par an');
+    expect(all).to.contain('est gratuit pour le donneur d’ordre');
+    expect(text).to.include('Annexe 3 : le modèle de bilan intermédiaire par marché et de bilan annuel.');
+    const paid = (await paragraphs(withValue(withValue(base, 'options.contributionAnnuelle', 12000), 'options.modalitesContribution', 'en deux fois, en juin et en décembre'))).join('\n');
+    expect(paid).to.contain('par une participation annuelle de 12 000,00 €, versée en deux fois, en juin et en décembre.');
+    expect(paid).not.to.contain('est gratuit');
+  });
+
+  it('caps the tacit renewals and lets the buyer end the convention for general interest', async () => {
+    const all = (await paragraphs(base)).join('\n');
+    expect(all).to.contain('par périodes successives d’un an, dans la limite de trois reconductions, soit une durée totale de quatre ans au plus.');
+    expect(all).to.contain('Le donneur d’ordre peut en outre mettre fin à la présente convention pour un motif d’intérêt général, par lettre recommandée avec demande d’avis de réception, moyennant un préavis de trois mois.');
+  });
+
+  it('states the protection of personal data, with a processing annex when the facilitator works for the buyer', async () => {
+    const all = (await paragraphs(base)).join('\n');
+    expect(all).to.contain('règlement (UE) 2016/679 du 27 avril 2016');
+    expect(all).to.contain('en qualité de responsable de traitement');
+    expect(all).to.contain('n’est traitée qu’avec le consentement explicite de la personne');
+    expect(all).to.contain('puis cinq ans après la fin du dernier marché concerné');
+    expect(all).to.contain('à l’adresse donnees.personnelles@mef-hautesomme.example.fr');
+    expect(all).not.to.contain('Annexe 4');
+    const processor = await paragraphs(withValue(base, 'options.donneesPersonnelles.role', 'sous-traitant'));
+    const text = processor.join('\n');
+    expect(text).to.contain('en qualité de sous-traitant au sens de l’article 28 du règlement général sur la protection des données, dans les conditions fixées par l’annexe 4.');
+    expect(processor).to.include('Annexe 4 : les clauses relatives au traitement des données personnelles pour le compte du donneur d’ordre.');
+    expect(processor).to.include('Annexe 4 – Traitement des données personnelles pour le compte du donneur d’ordre');
+    expect(text).to.contain('à ne traiter les données que sur instruction documentée du donneur d’ordre ;');
+  });
+
+  it('keeps the confidentiality from blocking the bilans, the essential data and the right of access', async () => {
+    const all = (await paragraphs(base)).join('\n');
+    expect(all).to.contain('Ces obligations ne font obstacle ni à la transmission et à la communication des bilans dans les conditions des articles IV et VIII, ni à la publication des données essentielles des marchés publics');
+  });
+
   it('numbers the articles I, II, III… with no gap', async () => {
     const headings = (await paragraphs(base)).filter((p) => p.startsWith('Article '));
     expect(headings).to.deep.equal([
@@ -27,15 +68,19 @@ describe('convention: content of the document', () => {
       'Article VI – Révision de la convention',
       'Article VII – Confidentialité',
       'Article VIII – Communication',
-      'Article IX – Règlement des litiges',
+      'Article IX – Interlocuteurs et comité de pilotage',
+      'Article X – Dispositions financières',
+      'Article XI – Protection des données personnelles',
+      'Article XII – Annexes',
+      'Article XIII – Règlement des litiges',
     ]);
   });
 
   it('drops an optional article and keeps the numbering and cross-references consistent', async () => {
     const text = await paragraphs(withValue(base, 'options.articleLitiges', false));
     const headings = text.filter((p) => p.startsWith('Article '));
-    expect(headings).to.have.length(8);
-    expect(headings.at(-1)).to.equal('Article VIII – Communication');
+    expect(headings).to.have.length(12);
+    expect(headings.at(-1)).to.equal('Article XII – Annexes');
     expect(text.join('\n')).not.to.contain('Règlement des litiges');
   });
 
@@ -58,7 +103,7 @@ describe('convention: content of the document', () => {
   it('names the same people and titles in the parties and in the signature block', async () => {
     const text = await paragraphs(base);
     const buyer = text.find((p) => p.startsWith('La Communauté de communes Somme Santerre Est, établissement public'))!;
-    expect(buyer).to.contain('représentée par M. Bernard LEFÈVRE, Président, ci-après dénommée « le donneur d’ordre »');
+    expect(buyer).to.contain('représentée par M. Bernard LEFÈVRE, Président, habilité à signer la présente convention par la délibération du conseil communautaire n° 2026-081 du 18 septembre 2026, ci-après dénommée « le donneur d’ordre »');
     const facilitator = text.find((p) => p.startsWith('La Maison de l’emploi et de la formation de Haute-Somme, association'))!;
     expect(facilitator).to.contain('représentée par Mme Claire DUMONT, Directrice générale');
     const signature = text.slice(text.findIndex((p) => p.startsWith('Fait à Péronne')));
@@ -118,7 +163,7 @@ describe('convention: content of the document', () => {
 
   it('writes the model’s durations by default', async () => {
     const text = (await paragraphs(base)).join('\n');
-    expect(text).to.contain('La présente convention entre en vigueur à la date de sa signature. Elle est conclue pour une durée d’un an à compter de cette date et est renouvelable par tacite reconduction, par périodes successives d’un an.');
+    expect(text).to.contain('La présente convention entre en vigueur à la date de sa signature. Elle est conclue pour une durée d’un an à compter de cette date et est renouvelable par tacite reconduction, par périodes successives d’un an, dans la limite de trois reconductions, soit une durée totale de quatre ans au plus.');
     expect(text).to.contain('au plus tard trois mois avant le terme de la période en cours, par lettre recommandée avec accusé de réception');
     expect(text).to.contain('dans un délai de deux mois à compter de la réception de ce courrier');
     expect(text).to.contain('au plus tard dans un délai de quinze jours suivant la saisine');
@@ -147,7 +192,7 @@ describe('convention: content of the document', () => {
   it('agrees "représenté" with a masculine party name', async () => {
     const data = withValue(base, 'donneurOrdre.nom', 'Département de la Somme');
     const buyer = (await paragraphs(data)).find((p) => p.startsWith('Le Département de la Somme,'))!;
-    expect(buyer).to.contain('représenté par M. Bernard LEFÈVRE, Président, ci-après dénommé « le donneur d’ordre »');
+    expect(buyer).to.contain('représenté par M. Bernard LEFÈVRE, Président, habilité à signer la présente convention par la délibération du conseil communautaire n° 2026-081 du 18 septembre 2026, ci-après dénommé « le donneur d’ordre »');
   });
 
   it('prints the preamble texts as paragraphs with French typography', async () => {

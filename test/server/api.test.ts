@@ -40,7 +40,7 @@ describe('HTTP API', () => {
     expect(convention.formats).to.deep.equal(['docx', 'html', 'pdf', 'md', 'txt']);
     expect(convention.modes).to.deep.equal(['final', 'draft']);
     const schema = convention.schema;
-    expect(schema.required).to.deep.equal(['donneurOrdre', 'structurePorteuse', 'signature']);
+    expect(schema.required).to.deep.equal(['donneurOrdre', 'structurePorteuse', 'interlocuteurs', 'signature']);
     expect(schema.properties.donneurOrdre.required).to.include.members(['nom', 'adresse', 'representant', 'presentation']);
     expect(schema.properties.donneurOrdre.properties.nom.title).to.equal('Nom');
     expect(schema.properties.signature.properties.date).to.include({ type: 'string', format: 'date', title: 'Date de signature' });
@@ -90,7 +90,7 @@ describe('HTTP API', () => {
       .expect(200);
     const text = docxParagraphs(res.body as Buffer);
     expect(text.find((p) => p.startsWith('Fait à'))).to.match(/^Fait à Amiens, le 1er.décembre.2026/);
-    expect(text.filter((p) => p.startsWith('Article '))).to.have.length(8);
+    expect(text.filter((p) => p.startsWith('Article '))).to.have.length(12);
   });
 
   it('takes the data as form fields named by their path', async () => {
@@ -103,7 +103,7 @@ describe('HTTP API', () => {
     let req = request(app).post('/api/v1/documents/convention?format=docx');
     for (const [name, value] of Object.entries(flat)) req = req.field(name, value);
     const res = await req.buffer(true).parse(binary).expect(200);
-    expect(docxParagraphs(res.body as Buffer)).to.include('Article IX – Règlement des litiges');
+    expect(docxParagraphs(res.body as Buffer)).to.include('Article XIII – Règlement des litiges');
   });
 
   it('lists every missing field of a final document (422)', async () => {

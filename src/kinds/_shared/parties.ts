@@ -21,9 +21,12 @@ export interface Party {
   signataire?: Person;
   presentation?: string;
   territoire?: string;
+  habilitation?: string;
 }
 
 export interface PartyOptions {
+  /** The convention states by which act the signatory may sign. */
+  habilitation?: boolean;
   /** The convention's preamble presents each party. */
   presentation?: boolean;
   /** The facilitator's territory of intervention. */
@@ -50,6 +53,11 @@ export const partySchema = (label: string, options: PartyOptions = {}) =>
       ? longText('Présentation (préambule)').required().description('Un paragraphe par ligne.')
       : longText('Présentation (préambule)').meta({ hidden: true }),
     territoire: options.territory ? text('Territoire d’intervention', 500).required() : text('Territoire d’intervention', 500).meta({ hidden: true }),
+    habilitation: options.habilitation
+      ? text('Acte qui habilite le signataire', 300)
+          .required()
+          .description('Par exemple : la délibération du conseil communautaire n° 2026-081 du 18 septembre 2026, ou la décision de délégation du 2 janvier 2026.')
+      : text('Acte qui habilite le signataire', 300).meta({ hidden: true }),
   }).label(label);
 
 export interface PersonView {
@@ -74,6 +82,8 @@ export interface PartyView {
   representant: PersonView;
   delegation: boolean;
   signataire: PersonView;
+  /** "habilitée à signer … par la délibération …", or "" when the act is not given. */
+  habilitation: string;
 }
 
 export function personView(p: Person): PersonView {
@@ -101,6 +111,9 @@ export function partyView(party: Party): PartyView {
     representant,
     delegation: Boolean(party.signataire),
     signataire: party.signataire ? personView(party.signataire) : representant,
+    habilitation: party.habilitation
+      ? `${(party.signataire ?? party.representant).civilite === 'Mme' ? 'habilitée' : 'habilité'} à signer la présente convention par ${typography(party.habilitation)}`
+      : '',
   };
 }
 

@@ -8,27 +8,58 @@ import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
 export { GENRES } from '../_shared/parties.js';
 
-const coordinator = Joi.object({
+/** A named contact: the parties' interlocutors, the regional coordinator. */
+const contactKeys = () => ({
   civilite: Joi.string().valid('M.', 'Mme').label('Civilité'),
   prenom: text('Prénom', 100).required(),
   nom: text('Nom', 100).required(),
   fonction: text('Fonction', 200).required(),
-  organisme: text('Organisme', 200).required(),
   telephone: phone().required(),
   email: email().required(),
-}).label('Coordinateur régional');
+});
+
+const coordinator = Joi.object({ ...contactKeys(), organisme: text('Organisme', 200).required() }).label('Coordinateur régional');
+
+/** Who processes the personal data of the people followed: the facilitator for itself, or for the buyer. */
+export const DATA_ROLES = ['responsable', 'sous-traitant'] as const;
 
 export const conventionSchema = Joi.object({
   reference: text('Référence du document', 60).description('Imprimée en tête de chaque page. Calculée quand elle est absente.'),
-  donneurOrdre: partySchema('Donneur d’ordre', { presentation: true }).required(),
-  structurePorteuse: partySchema('Structure porteuse de la clause', { presentation: true, territory: true }).required(),
+  donneurOrdre: partySchema('Donneur d’ordre', { presentation: true, habilitation: true }).required(),
+  structurePorteuse: partySchema('Structure porteuse de la clause', { presentation: true, territory: true, habilitation: true }).required(),
+  interlocuteurs: Joi.object({
+    donneurOrdre: Joi.object(contactKeys()).label('Interlocuteur du donneur d’ordre').required(),
+    structurePorteuse: Joi.object(contactKeys()).label('Interlocuteur de la structure porteuse de la clause').required(),
+  })
+    .label('Interlocuteurs')
+    .required(),
   options: Joi.object({
     marchesMultiTerritoires: flag('Marchés couvrant plusieurs territoires (suivi par un coordinateur régional)').default(false),
     coordinateurRegional: coordinator.when('marchesMultiTerritoires', { is: true, then: Joi.required(), otherwise: Joi.optional() }),
-    articleLitiges: flag('Ajouter un article « Règlement des litiges »').default(false),
+    reunionsComitePilotageParAn: count('Réunions du comité de pilotage par an (au moins)', 1, 12).default(1),
+    contributionAnnuelle: Joi.number()
+      .min(1)
+      .max(10_000_000)
+      .label('Participation financière annuelle du donneur d’ordre (€)')
+      .description('Laissez vide si l’accompagnement est gratuit pour le donneur d’ordre.'),
+    modalitesContribution: text('Modalités de versement de la participation', 500)
+      .description('Par défaut : en une fois, sur présentation du bilan annuel, par mandat administratif.')
+      .when('contributionAnnuelle', { is: Joi.exist(), otherwise: Joi.forbidden() }),
+    donneesPersonnelles: Joi.object({
+      role: Joi.string()
+        .valid(...DATA_ROLES)
+        .label('Rôle de la structure porteuse pour les données des personnes suivies')
+        .description('responsable : elle traite les données pour ses propres missions ; sous-traitant : elle les traite pour le compte du donneur d’ordre (une annexe de sous-traitance est jointe).')
+        .default('responsable'),
+      contact: email().label('Adresse pour l’exercice des droits des personnes').required(),
+      conservationAns: count('Durée de conservation après la fin du dernier marché (ans)', 1, 10).default(5),
+    })
+      .label('Données personnelles')
+      .required(),
+    articleLitiges: flag('Ajouter un article « Règlement des litiges »').default(true),
     juridiction: text('Juridiction compétente', 200)
       .description('Par exemple : le tribunal administratif d’Amiens.')
-      .when('articleLitiges', { is: true, then: Joi.required(), otherwise: Joi.optional() }),
+      .default('le tribunal administratif territorialement compétent'),
   })
     .label('Options')
     .default(),
@@ -36,6 +67,8 @@ export const conventionSchema = Joi.object({
     dateEntreeEnVigueur: date('Date d’entrée en vigueur').description('Par défaut, la date de signature.'),
     dureeInitialeMois: count('Durée initiale (mois)', 1, 120).default(12),
     reconductionTacite: flag('Renouvelable par tacite reconduction').default(true),
+    reconductionsMax: count('Nombre maximal de reconductions', 1, 20).default(3),
+    preavisResiliationMois: count('Préavis de résiliation pour motif d’intérêt général (mois)', 1, 12).default(3),
     preavisNonReconductionMois: count('Préavis de non-reconduction (mois avant le terme)', 1, 12)
       .less(Joi.ref('dureeInitialeMois'))
       .default(3),
@@ -48,10 +81,20 @@ export const conventionSchema = Joi.object({
   signature: signingSchema(),
 }).label('Convention de partenariat');
 
+export interface Contact {
+  civilite?: 'M.' | 'Mme';
+  prenom: string;
+  nom: string;
+  fonction: string;
+  telephone: string;
+  email: string;
+}
+
 export interface ConventionInput {
   reference?: string;
   donneurOrdre: Party & { presentation: string };
   structurePorteuse: Party & { presentation: string; territoire: string };
+  interlocuteurs: { donneurOrdre: Contact; structurePorteuse: Contact };
   options: {
     marchesMultiTerritoires: boolean;
     coordinateurRegional?: {
@@ -63,13 +106,19 @@ export interface ConventionInput {
       telephone: string;
       email: string;
     };
+    reunionsComitePilotageParAn: number;
+    contributionAnnuelle?: number;
+    modalitesContribution?: string;
+    donneesPersonnelles: { role: (typeof DATA_ROLES)[number]; contact: string; conservationAns: number };
     articleLitiges: boolean;
-    juridiction?: string;
+    juridiction: string;
   };
   durees: {
     dateEntreeEnVigueur?: Date;
     dureeInitialeMois: number;
     reconductionTacite: boolean;
+    reconductionsMax: number;
+    preavisResiliationMois: number;
     preavisNonReconductionMois: number;
     delaiMiseEnDemeureMois: number;
     delaiAvisMotiveJours: number;

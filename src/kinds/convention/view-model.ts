@@ -5,18 +5,20 @@
  */
 import {
   familyName,
+  formatAmount,
   formatDate,
   formatDays,
   formatMonths,
   fullName,
   initials,
+  numberInWords,
   paragraphs,
   typography,
   withDe,
 } from '../../core/french.js';
 import { numberArticles } from '../../core/numbering.js';
 import type { BaseViewModel, BuildContext, Signatory } from '../../core/kind.js';
-import type { ConventionInput } from './schema.js';
+import type { Contact, ConventionInput } from './schema.js';
 import { originals, partyView, signatoryOf, type Party, type PartyView } from '../_shared/parties.js';
 
 /** The articles in the order of the template; optional ones carry their condition. */
@@ -30,6 +32,10 @@ export function articlePlan(input: ConventionInput) {
     ['revision', true],
     ['confidentialite', true],
     ['communication', true],
+    ['pilotage', true],
+    ['financement', true],
+    ['donnees', true],
+    ['annexes', true],
     ['litiges', input.options.articleLitiges],
   ] as const;
 }
@@ -52,8 +58,23 @@ export interface ConventionViewModel extends BaseViewModel {
   multiTerritoires: boolean;
   coordinateur: { nomComplet: string; fonction: string; organisme: string; telephone: string; email: string } | false;
   litiges: { juridiction: string } | false;
+  interlocuteurs: { donneurOrdre: string; structurePorteuse: string };
+  pilotage: { reunions: string };
+  financement: { gratuit: boolean; montant: string; modalites: string };
+  donnees: { responsable: boolean; sousTraitant: boolean; contact: string; conservation: string };
+  annexes: { texte: string; fin: string }[];
   entreeEnVigueur: string;
-  durees: { initiale: string; reconduction: boolean; periode: string; preavis: string; miseEnDemeure: string; avisMotive: string };
+  durees: {
+    initiale: string;
+    reconduction: boolean;
+    periode: string;
+    reconductionsMax: string;
+    dureeMax: string;
+    preavis: string;
+    preavisResiliation: string;
+    miseEnDemeure: string;
+    avisMotive: string;
+  };
   signature: { lieu: string; date: string; exemplaires: string; donneurOrdre: SignatureView; structurePorteuse: SignatureView };
   /** ISO date of signature, for file names. */
   dateIso: string;
@@ -61,6 +82,22 @@ export interface ConventionViewModel extends BaseViewModel {
 
 function signatureView(party: PartyView): SignatureView {
   return { organisation: party.nom, qualite: party.signataire.qualite, nomComplet: party.signataire.nomComplet, delegation: party.delegation };
+}
+
+/** "Mme Anne MARTIN, responsable de la commande publique (03 22 …, courriel)". */
+function contactText(c: Contact): string {
+  return `${fullName({ civilite: c.civilite, prenom: c.prenom, nom: familyName(c.nom) })}, ${typography(c.fonction)} (téléphone\u00A0: ${c.telephone}, courriel\u00A0: ${c.email})`;
+}
+
+/** The annexes the convention lists, the data-processing one when the facilitator processes for the buyer. */
+function annexList(input: ConventionInput): { texte: string; fin: string }[] {
+  const items = [
+    'le programme annuel de partenariat, arrêté par le comité de pilotage',
+    'le modèle de fiche descriptive du projet d’achat',
+    'le modèle de bilan intermédiaire par marché et de bilan annuel',
+    ...(input.options.donneesPersonnelles.role === 'sous-traitant' ? ['les clauses relatives au traitement des données personnelles pour le compte du donneur d’ordre'] : []),
+  ];
+  return items.map((texte, i) => ({ texte: `Annexe ${i + 1}\u00A0: ${texte}`, fin: i === items.length - 1 ? '.' : '\u202F;' }));
 }
 
 function isoDate(value: Date | string): string {
@@ -115,13 +152,30 @@ export function buildConventionViewModel(input: ConventionInput, context: BuildC
             email: coord.email,
           }
         : false,
-    litiges: input.options.articleLitiges ? { juridiction: typography(input.options.juridiction ?? '') } : false,
+    litiges: input.options.articleLitiges ? { juridiction: typography(input.options.juridiction) } : false,
+    interlocuteurs: { donneurOrdre: contactText(input.interlocuteurs.donneurOrdre), structurePorteuse: contactText(input.interlocuteurs.structurePorteuse) },
+    pilotage: { reunions: input.options.reunionsComitePilotageParAn === 1 ? 'une fois' : `${numberInWords(input.options.reunionsComitePilotageParAn, { feminine: true })} fois` },
+    financement: {
+      gratuit: input.options.contributionAnnuelle === undefined,
+      montant: input.options.contributionAnnuelle !== undefined ? formatAmount(input.options.contributionAnnuelle) : '',
+      modalites: typography(input.options.modalitesContribution ?? 'en une fois, sur présentation du bilan annuel, par mandat administratif'),
+    },
+    donnees: {
+      responsable: input.options.donneesPersonnelles.role === 'responsable',
+      sousTraitant: input.options.donneesPersonnelles.role === 'sous-traitant',
+      contact: input.options.donneesPersonnelles.contact,
+      conservation: `${numberInWords(input.options.donneesPersonnelles.conservationAns)} an${input.options.donneesPersonnelles.conservationAns > 1 ? 's' : ''}`,
+    },
+    annexes: annexList(input),
     entreeEnVigueur: d.dateEntreeEnVigueur ? `le ${formatDate(d.dateEntreeEnVigueur)}` : 'à la date de sa signature',
     durees: {
       initiale: withDe(formatMonths(d.dureeInitialeMois)),
       reconduction: d.reconductionTacite,
       periode: withDe(formatMonths(d.dureeInitialeMois)),
+      reconductionsMax: `${numberInWords(d.reconductionsMax, { feminine: true })} reconduction${d.reconductionsMax > 1 ? 's' : ''}`,
+      dureeMax: formatMonths(d.dureeInitialeMois * (d.reconductionsMax + 1)),
       preavis: formatMonths(d.preavisNonReconductionMois),
+      preavisResiliation: withDe(formatMonths(d.preavisResiliationMois)),
       miseEnDemeure: withDe(formatMonths(d.delaiMiseEnDemeureMois)),
       avisMotive: withDe(formatDays(d.delaiAvisMotiveJours)),
     },
