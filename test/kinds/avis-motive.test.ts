@@ -69,6 +69,6 @@ describe('avis motivé', () => {
 
   it('is signed by the facilitator acting for the structure', async () => {
     const t = await text(base);
-    expect(t).to.contain('Pour la Maison de l’emploi et de la formation de Haute-Somme\nChargée de mission clauses sociales\nSignature\nMme Sophie LENOIR');
+    expect(t).to.contain('Pour la Maison de l’emploi et de la formation de Haute-Somme\nChargée de mission clauses sociales, par délégation\nSignature\nMme Sophie LENOIR');
   });
 });

@@ -23,6 +23,16 @@ describe('non-renewal notice', () => {
     expect(t).to.contain('Pour la Communauté de communes Somme Santerre Est\nPrésident\nSignature\nM. Bernard LEFÈVRE');
   });
 
+  it('heads the letter with the sender’s contacts and the references, and never expects a receipt on a holiday', async () => {
+    const t = await text(base);
+    expect(t).to.contain('80200 Péronne\nTéléphone : 03 22 84 10 00\nCourriel : accueil@cc-sommesanterre.example.fr\nN/Réf. : DG-2028-097\nAffaire suivie par : Mme Anne Martin');
+    expect(t).not.to.contain('V/Réf.');
+    expect(await text(withValue(base, 'courrier.votreReference', 'MEF-2028-12'))).to.contain('V/Réf. : MEF-2028-12');
+    // Posted on Friday 5 May 2028: three days later is Monday 8 May, a public holiday; received on Tuesday 9.
+    const holiday = await text(withValue(base, 'courrier.date', '2028-05-05'));
+    expect(holiday).to.contain('sa réception est attendue vers le 9 mai 2028');
+  });
+
   it('works several periods after signature', async () => {
     const t = await text(withValue(base, 'courrier.date', '2030-05-02'));
     expect(t).to.contain('La période en cours a commencé le 1er décembre 2029.');

@@ -4,8 +4,8 @@
  * signatories. Shared by the kinds; no kind-specific wording here.
  */
 import Joi from 'joi';
-import { address, count, date, longText, person, siret, text, type Address, type Person } from '../../core/fields.js';
-import { capitalize, familyName, fullName, guessGender, numberInWords, slug, typography, withArticle } from '../../core/french.js';
+import { address, count, date, email, longText, person, phone, siret, text, type Address, type Person } from '../../core/fields.js';
+import { capitalize, familyName, formatDate, fullName, guessGender, numberInWords, slug, typography, withArticle } from '../../core/french.js';
 import { isMarker } from '../../core/markers.js';
 import type { Signatory } from '../../core/kind.js';
 
@@ -17,6 +17,8 @@ export interface Party {
   formeJuridique?: string;
   adresse: Address;
   siret?: string;
+  telephone?: string;
+  email?: string;
   representant: Person;
   signataire?: Person;
   presentation?: string;
@@ -43,6 +45,8 @@ export const partySchema = (label: string, options: PartyOptions = {}) =>
     formeJuridique: text('Forme juridique', 200).description('Par exemple : établissement public de coopération intercommunale, association loi 1901.'),
     adresse: address('Adresse du siège').required(),
     siret: siret(),
+    telephone: phone('Téléphone (en-tête des courriers)'),
+    email: email('Adresse électronique (en-tête des courriers)'),
     representant: person('Représentant légal').required(),
     signataire: person('Signataire par délégation').description(
       'À remplir seulement si le document est signé par une autre personne que le représentant légal, par délégation.',
@@ -75,6 +79,8 @@ export interface PartyView {
   adresse: string;
   adresseLignes: string[];
   siret: string;
+  telephone: string;
+  email: string;
   represente: string;
   denomme: string;
   /** "e" for a feminine name: the agreement of past participles (« saisie »). */
@@ -105,6 +111,8 @@ export function partyView(party: Party): PartyView {
     adresse: lines.join(', '),
     adresseLignes: lines,
     siret: party.siret ? party.siret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4').replace(/ /g, '\u00A0') : '',
+    telephone: party.telephone ?? '',
+    email: party.email ?? '',
     represente: feminine ? 'représentée' : 'représenté',
     denomme: feminine ? 'dénommée' : 'dénommé',
     accord: feminine ? 'e' : '',
@@ -135,9 +143,9 @@ export function signatoryOf(party: Party, view: PartyView, used: Set<string>): S
   return { champ: fieldName(party.signataire ?? party.representant, used), nom: view.signataire.nomComplet, qualite: view.signataire.qualite, organisation: view.nom };
 }
 
-/** The signature block of a letter: "Pour la Maison de l’emploi…", the quality, the name. */
+/** The signature block of a letter: "Pour la Maison de l’emploi…", the quality (and the delegation), the name. */
 export function letterSignature(signatory: Signatory, sender: PartyView): { nomComplet: string; qualite: string; organisation: string } {
-  return { nomComplet: signatory.nom, qualite: signatory.qualite, organisation: sender.avecArticle };
+  return { nomComplet: signatory.nom, qualite: sender.delegation ? `${signatory.qualite}, par délégation` : signatory.qualite, organisation: sender.avecArticle };
 }
 
 /** "Madame la Directrice générale", "Monsieur le Président": how a letter addresses a person. */
@@ -153,16 +161,39 @@ export interface Letter {
   lieu: string;
   date: Date;
   reference?: string;
+  votreReference?: string;
+  affaireSuiviePar?: string;
 }
 
 export const letterSchema = () =>
   Joi.object({
     lieu: text('Lieu d’envoi', 100).required(),
     date: date('Date du courrier').required(),
-    reference: text('Référence du courrier', 60),
+    reference: text('Notre référence (N/Réf.)', 60),
+    votreReference: text('Votre référence (V/Réf.)', 60),
+    affaireSuiviePar: text('Affaire suivie par', 300).description('Nom, fonction, téléphone et courriel de la personne qui suit le dossier.'),
   })
     .label('Courrier')
     .required();
+
+export interface LetterView {
+  lieu: string;
+  date: string;
+  reference: string;
+  votreReference: string;
+  affaireSuiviePar: string;
+}
+
+/** The place, date and references of a letter, as its heading prints them. */
+export function letterView(letter: Letter): LetterView {
+  return {
+    lieu: typography(letter.lieu),
+    date: formatDate(letter.date),
+    reference: letter.reference ?? '',
+    votreReference: letter.votreReference ?? '',
+    affaireSuiviePar: letter.affaireSuiviePar ? typography(letter.affaireSuiviePar) : '',
+  };
+}
 
 export function isoDay(value: Date | string): string {
   return value instanceof Date ? value.toISOString().slice(0, 10) : 'date-a-completer';

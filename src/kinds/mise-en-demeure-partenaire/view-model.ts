@@ -1,13 +1,13 @@
 /** View model of the formal notice between the convention's parties: breaches, cure period, consequence. */
 import { formatDate, formatMonths, paragraphs, typography, withDe } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
-import { isoDay, partyView, salutation, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, salutation, letterSignature, letterView, signatoryOf, type LetterView, type PartyView } from '../_shared/parties.js';
 import type { MiseEnDemeurePartenaireInput } from './schema.js';
 
 export interface MiseEnDemeurePartenaireViewModel extends BaseViewModel {
   expediteur: PartyView;
   destinataire: PartyView & { salutation: string };
-  courrier: { lieu: string; date: string; reference: string };
+  courrier: LetterView;
   convention: { date: string; reference: string; article: string };
   manquements: { article: string; engagement: string; faits: string[]; fin: string }[];
   delai: string;
@@ -35,7 +35,7 @@ export function buildMiseEnDemeurePartenaireViewModel(input: MiseEnDemeureParten
     signataires: [signatory],
     expediteur: senderView,
     destinataire: { ...recipientView, salutation: salutation(recipient.representant) },
-    courrier: { lieu: typography(input.courrier.lieu), date: formatDate(input.courrier.date), reference: input.courrier.reference ?? '' },
+    courrier: letterView(input.courrier),
     convention: { date: formatDate(c.dateSignature), reference: c.reference ?? '', article: c.articleDuree },
     manquements: items.map((m, i) => ({
       article: m.article,

@@ -3,14 +3,14 @@ import type { FieldError } from '../../core/errors.js';
 import { familyName, formatAmount, formatDate, formatDays, formatNumber, fullName, typography } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { isMarker, marker } from '../../core/markers.js';
-import { isoDay, partyView, salutation, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, salutation, letterSignature, letterView, signatoryOf, type LetterView, type PartyView } from '../_shared/parties.js';
 import type { MiseEnDemeureTitulaireInput } from './schema.js';
 
 export interface MiseEnDemeureTitulaireViewModel extends BaseViewModel {
   acheteur: PartyView;
   titulaire: { nom: string; adresseLignes: string[]; siret: string; attention: string; salutation: string };
   facilitateur: { nomComplet: string; structure: string; email: string };
-  courrier: { lieu: string; date: string; reference: string };
+  courrier: LetterView;
   objet: string;
   marche: { objet: string; reference: string; lot: string; notification: string; article: string; articlePenalites: string; fin: string };
   heures: { dues: string; realisees: string; restantes: string; taux: string; arrete: string; realiseesPhrase: string; restantesPhrase: string };
@@ -91,7 +91,7 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
       salutation: t.representant ? salutation(t.representant) : 'Madame, Monsieur',
     },
     facilitateur: { nomComplet: fullName({ civilite: f.civilite, prenom: f.prenom, nom: familyName(f.nom) }), structure: typography(f.structure), email: f.email },
-    courrier: { lieu: typography(input.courrier.lieu), date: formatDate(input.courrier.date), reference: input.courrier.reference ?? '' },
+    courrier: letterView(input.courrier),
     marche: {
       objet: typography(input.marche.objet),
       reference: input.marche.reference,

@@ -3,20 +3,20 @@
  * latest day to receive the notice (calendar module), whether this notice is in time, and what
  * happens to the markets in progress.
  */
-import { addDays } from '../../calendar/dates.js';
+import { addDays, nextWorkingDay } from '../../calendar/dates.js';
 import { checkNonRenewal, period, periodIndexAt, RULES } from '../../calendar/schedule.js';
 import type { FieldError } from '../../core/errors.js';
-import { formatDate, formatMonths, typography, withDe } from '../../core/french.js';
+import { formatDate, formatMonths, withDe } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { marker } from '../../core/markers.js';
 import { termsOf } from '../_shared/convention-ref.js';
-import { isoDay, partyView, salutation, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
+import { isoDay, partyView, salutation, letterSignature, letterView, signatoryOf, type LetterView, type PartyView } from '../_shared/parties.js';
 import type { NonReconductionInput } from './schema.js';
 
 export interface NonReconductionViewModel extends BaseViewModel {
   expediteur: PartyView & { estDonneurOrdre: boolean; appellation: string };
   destinataire: PartyView & { appellation: string; salutation: string };
-  courrier: { lieu: string; date: string; reference: string };
+  courrier: LetterView;
   convention: { date: string; reference: string; article: string; duree: string; preavis: string };
   periode: { debut: string; fin: string };
   dateLimite: string;
@@ -31,9 +31,13 @@ export interface NonReconductionViewModel extends BaseViewModel {
   dateIso: string;
 }
 
-/** Receipt date estimated from the letter date; undefined while a date is a marker. */
+/**
+ * Receipt date estimated from the letter date, moved to the next working day (no mail is received on
+ * a Sunday or a public holiday); undefined while a date is a marker.
+ */
 export function estimatedReceipt(input: NonReconductionInput): string | undefined {
-  return input.courrier.date instanceof Date ? addDays(isoDay(input.courrier.date), input.delaiAcheminementJours) : undefined;
+  if (!(input.courrier.date instanceof Date)) return undefined;
+  return nextWorkingDay(addDays(isoDay(input.courrier.date), input.delaiAcheminementJours), input.convention.alsaceMoselle);
 }
 
 export function checkNonReconduction(input: NonReconductionInput): FieldError[] {
@@ -79,7 +83,7 @@ export function buildNonReconductionViewModel(input: NonReconductionInput, conte
     signataires: [signatory],
     expediteur: { ...senderView, estDonneurOrdre: fromBuyer, appellation: fromBuyer ? 'le donneur d’ordre' : 'la structure porteuse de la clause' },
     destinataire: { ...recipientView, appellation: fromBuyer ? 'la structure porteuse de la clause' : 'le donneur d’ordre', salutation: salutation(recipient.representant) },
-    courrier: { lieu: typography(input.courrier.lieu), date: formatDate(input.courrier.date), reference: input.courrier.reference ?? '' },
+    courrier: letterView(input.courrier),
     convention: {
       date: formatDate(c.dateSignature),
       reference: c.reference ?? '',
