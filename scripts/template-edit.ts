@@ -11,6 +11,7 @@
  *   { "find": "fragment", "delete": true }               the paragraph removed ("all": true: every match)
  *   { "after": "fragment", "insert": "text", "style": "Heading2" }   a new paragraph (style optional)
  *   { "find": "fragment", "replace": "old", "by": "new" }  words replaced inside one run, its format kept
+ * A "find" that matches several paragraphs may name which with "nth" (1 for the first match).
  * French typography (non-breaking spaces) is applied to new text outside {{tags}}.
  *
  *   npx tsx scripts/template-edit.ts templates/<kind>/<kind>.docx --typography
@@ -24,9 +25,10 @@ import { typography } from '../src/core/french.js';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 
-type Edit =
+type Edit = (
   | { find: string; replace: string; by: string }
-  | { find: string; set: string } | { find: string; delete: true; all?: boolean } | { after: string; insert: string; style?: string };
+  | { find: string; set: string } | { find: string; delete: true; all?: boolean } | { after: string; insert: string; style?: string }
+) & { nth?: number };
 
 const typo = (text: string) =>
   text
@@ -51,8 +53,9 @@ function findAll(doc: Document, fragment: string): Element[] {
   return found;
 }
 
-function findOne(doc: Document, fragment: string): Element {
-  const found = findAll(doc, fragment);
+function findOne(doc: Document, fragment: string, nth?: number): Element {
+  const all = findAll(doc, fragment);
+  const found = nth ? all.slice(nth - 1, nth) : all;
   if (found.length !== 1) throw new Error(`"${fragment}" matches ${found.length} paragraphs (one expected)`);
   return found[0]!;
 }
@@ -111,19 +114,19 @@ if (editsFile === '--typography') {
 const doc = new DOMParser().parseFromString(zip.file('word/document.xml')!.asText(), 'text/xml');
 for (const edit of JSON.parse(readFileSync(editsFile, 'utf8')) as Edit[]) {
   if ('replace' in edit) {
-    const texts = findOne(doc, edit.find).getElementsByTagNameNS(W, 't');
+    const texts = findOne(doc, edit.find, edit.nth).getElementsByTagNameNS(W, 't');
     const node = Array.from({ length: texts.length }, (_, i) => texts[i]!).find((t) => (t.textContent ?? '').includes(edit.replace));
     if (!node) throw new Error(`"${edit.replace}" is not inside one run of "${edit.find}"`);
     node.textContent = (node.textContent ?? '').replace(edit.replace, typo(edit.by));
   } else if ('insert' in edit) {
-    const anchor = findOne(doc, edit.after);
+    const anchor = findOne(doc, edit.after, edit.nth);
     anchor.parentNode!.insertBefore(newParagraph(doc, edit.insert, edit.style), anchor.nextSibling);
   } else if ('delete' in edit) {
-    const targets = edit.all ? findAll(doc, edit.find) : [findOne(doc, edit.find)];
+    const targets = edit.all ? findAll(doc, edit.find) : [findOne(doc, edit.find, edit.nth)];
     if (targets.length === 0) throw new Error(`"${edit.find}" matches no paragraph`);
     for (const p of targets) p.parentNode!.removeChild(p);
   } else {
-    setText(doc, findOne(doc, edit.find), edit.set);
+    setText(doc, findOne(doc, edit.find, edit.nth), edit.set);
   }
 }
 zip.file('word/document.xml', new XMLSerializer().serializeToString(doc));

@@ -151,6 +151,19 @@ describe('DCE clause: content', () => {
     expect(unnumbered.join('\n')).to.contain('aux publics définis à l’article 3 le nombre d’heures');
   });
 
+  it('says once, for all the lots that share it, what each lever means', async () => {
+    const paragraphs = await text(base);
+    expect(paragraphs.filter((p) => p.includes('constitue une condition d’exécution du marché'))).to.have.length(2);
+    expect(paragraphs).to.include(
+      'Pour les lots 1, 3 et 6, l’action d’insertion constitue une condition d’exécution du marché au sens de l’article L. 2112-2 du code de la commande publique. Elle est obligatoire pour le titulaire et ses sous-traitants éventuels.',
+    );
+    const two = await text(withValue(withValue(base, 'lots', [
+      { numero: '1', intitule: 'A', levier: 'marche-insertion', heures: 2000 },
+      { numero: '2', intitule: 'B', levier: 'marche-insertion', heures: 1000 },
+    ]), 'valeursReferenceRetenues', false));
+    expect(two.join('\n')).to.contain('Les lots 1 et 2 sont des marchés de services d’insertion et de qualification professionnelle passés en application de l’article R. 2123-1 3°');
+  });
+
   it('states the penalty of the rules, or the one chosen, and the contradictory procedure', async () => {
     const all = (await text(base)).join('\n');
     expect(all).to.contain('Au terme du marché, chaque heure d’insertion non réalisée donne lieu à une pénalité de 35,00 € ; le montant total de cette pénalité est plafonné à 10 % du montant hors taxes du lot.');

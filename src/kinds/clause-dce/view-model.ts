@@ -43,6 +43,42 @@ interface LotWithClause {
   fin: string;
 }
 
+interface Variant {
+  /** "le lot 1", "les lots 1, 3 et 6". */
+  lots: string;
+  estCondition: boolean;
+  estCritere: boolean;
+  estMarcheInsertion: boolean;
+  phraseMarcheInsertion: string;
+}
+
+/** "1", "1 et 3", "1, 3 et 6". */
+function listNumbers(numbers: string[]): string {
+  return numbers.length === 1 ? numbers[0]! : `${numbers.slice(0, -1).join(', ')} et ${numbers[numbers.length - 1]}`;
+}
+
+/** One paragraph per lever for every lot that shares it, instead of the same paragraph per lot. */
+function variants(lots: Omit<LotWithClause, 'fin'>[]): Variant[] {
+  const kinds: ['estCondition' | 'estCritere' | 'estMarcheInsertion'][] = [['estCondition'], ['estCritere'], ['estMarcheInsertion']];
+  return kinds.flatMap(([key]) => {
+    const numbers = lots.filter((l) => l[key]).map((l) => l.numero);
+    if (numbers.length === 0) return [];
+    const several = numbers.length > 1;
+    const lotsText = `${several ? 'les lots' : 'le lot'} ${listNumbers(numbers)}`;
+    return [
+      {
+        lots: lotsText,
+        estCondition: key === 'estCondition',
+        estCritere: key === 'estCritere',
+        estMarcheInsertion: key === 'estMarcheInsertion',
+        phraseMarcheInsertion: typography(several
+          ? `Les lots ${listNumbers(numbers)} sont des marchés de services d’insertion et de qualification professionnelle passés en application de l’article R.\u00A02123-1 3° du code de la commande publique : la prestation que chacun décrit est le support de parcours d’insertion de personnes éloignées de l’emploi, qui constituent l’objet même du marché.`
+          : `Le lot ${numbers[0]} est un marché de services d’insertion et de qualification professionnelle passé en application de l’article R.\u00A02123-1 3° du code de la commande publique : la prestation qu’il décrit est le support de parcours d’insertion de personnes éloignées de l’emploi, qui constituent l’objet même du marché.`),
+      },
+    ];
+  });
+}
+
 interface LotWithoutClause {
   numero: string;
   intitule: string;
@@ -85,6 +121,8 @@ export interface ClauseDceViewModel extends BaseViewModel {
   ccap: { titre: string; n: Record<string, string> };
   rc: { titre: string };
   lotsAvecClause: LotWithClause[];
+  /** The lever paragraphs, one per lever for all the lots that share it. */
+  variantes: Variant[];
   /** One sentence for every lot without a clause: the contractual text gives no reason. */
   sansClauseTexte: string;
   lotsReserves: ReservedLot[];
@@ -336,6 +374,7 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     ccap: { titre: ccap.titre('Action d’insertion professionnelle'), n: ccap.n },
     rc: { titre: rc.titre('Clause sociale d’insertion') },
     lotsAvecClause: ending(withClause),
+    variantes: variants(withClause),
     sansClauseTexte: withoutClauseSentence(without),
     lotsReserves: ending(reserved),
     avecClause: withClause.length > 0,
