@@ -182,7 +182,8 @@ function levers(ref: Reference, lot: LotInput, family: Family, withClause: boole
 
 function obligation(ref: Reference, input: SizingInput, total: number, date: string): Obligation {
   const rule = ref.parametres.obligationClimatResilience;
-  const article = 'Loi n° 2021-1104 du 22 août 2021 « Climat et résilience », article 35';
+  const article = 'article L. 2112-2-1 du code de la commande publique, issu de l’article 35 de la loi n° 2021-1104 du 22 août 2021 « Climat et résilience »';
+  const basis = ` (${article})`;
   const source = sourceText(ref, rule.source) ?? '';
   const launch = input.dateLancement ? iso(input.dateLancement) : date;
   const thresholds = ref.parametres.seuilsEuropeens.find((s) => s.depuis <= launch && launch <= s.jusqua);
@@ -197,11 +198,21 @@ function obligation(ref: Reference, input: SizingInput, total: number, date: str
     return { obligatoire: false, motif: `Consultation lancée avant le ${rule.depuis.split('-').reverse().join('/')} : la considération sociale reste facultative.`, seuilHT: seuil, article, source };
   }
   if (total < seuil) {
-    return { obligatoire: false, motif: `Valeur estimée (${formatAmount(total)} HT) inférieure au seuil européen de ${formatAmount(seuil)} HT : la considération sociale reste facultative.`, seuilHT: seuil, article, source };
+    return {
+      obligatoire: false,
+      motif: `Valeur estimée (${formatAmount(total)} HT) inférieure au seuil européen de ${formatAmount(seuil)} HT : la considération sociale dans les conditions d’exécution reste facultative${basis}.`,
+      seuilHT: seuil,
+      article,
+      source,
+    };
   }
   return {
     obligatoire: true,
-    motif: `Valeur estimée (${formatAmount(total)} HT) au moins égale au seuil européen de ${formatAmount(seuil)} HT, consultation lancée à compter du 22 août 2026 : une considération relative au domaine social ou à l’emploi doit figurer dans les conditions d’exécution, sauf dérogation motivée.`,
+    motif:
+      `Valeur estimée (${formatAmount(total)} HT) au moins égale au seuil européen de ${formatAmount(seuil)} HT, consultation lancée à compter du 22 août 2026 : ` +
+      `une considération relative au domaine social ou à l’emploi doit figurer dans les conditions d’exécution${basis}. ` +
+      'L’acheteur ne peut s’en dispenser que par une décision motivée, lorsque le besoin peut être satisfait par une solution immédiatement disponible, ' +
+      'lorsque cette considération ne présente pas un lien suffisant avec l’objet du marché, ou lorsqu’elle restreindrait la concurrence ou rendrait l’exécution du marché techniquement ou économiquement difficile.',
     seuilHT: seuil,
     article,
     source,

@@ -43,6 +43,8 @@ describe('avis motivé', () => {
   it('states the EU-threshold obligation, the eligible publics and the QPV priority', async () => {
     const t = await text(base);
     expect(t).to.contain('au moins égale au seuil européen de 216 000,00 € HT');
+    expect(t).to.contain('doit figurer dans les conditions d’exécution (article L. 2112-2-1 du code de la commande publique, issu de l’article 35 de la loi n° 2021-1104 du 22 août 2021 « Climat et résilience »).');
+    expect(t).to.contain('L’acheteur ne peut s’en dispenser que par une décision motivée, lorsque le besoin peut être satisfait par une solution immédiatement disponible');
     expect(t).to.contain('travailleurs reconnus handicapés ;');
     expect(t).to.contain('les heures d’insertion sont réservées en priorité à ses habitants.');
   });
