@@ -9,7 +9,7 @@
  * edits.json is a list of:
  *   { "find": "fragment", "set": "new text" }            the paragraph's text, its style and first run's format kept
  *   { "find": "fragment", "delete": true }               the paragraph removed ("all": true: every match)
- *   { "after": "fragment", "insert": "text", "style": "Heading2" }   a new paragraph (style optional)
+ *   { "after": "fragment", "insert": "text", "style": "Heading2" }   a new paragraph (style optional); "before" likewise
  *   { "find": "fragment", "replace": "old", "by": "new" }  words replaced inside one run, its format kept
  * A "find" that matches several paragraphs may name which with "nth" (1 for the first match).
  * French typography (non-breaking spaces) is applied to new text outside {{tags}}.
@@ -28,6 +28,7 @@ const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 type Edit = (
   | { find: string; replace: string; by: string }
   | { find: string; set: string } | { find: string; delete: true; all?: boolean } | { after: string; insert: string; style?: string }
+  | { before: string; insert: string; style?: string }
 ) & { nth?: number };
 
 const typo = (text: string) =>
@@ -118,6 +119,9 @@ for (const edit of JSON.parse(readFileSync(editsFile, 'utf8')) as Edit[]) {
     const node = Array.from({ length: texts.length }, (_, i) => texts[i]!).find((t) => (t.textContent ?? '').includes(edit.replace));
     if (!node) throw new Error(`"${edit.replace}" is not inside one run of "${edit.find}"`);
     node.textContent = (node.textContent ?? '').replace(edit.replace, typo(edit.by));
+  } else if ('before' in edit) {
+    const anchor = findOne(doc, edit.before, edit.nth);
+    anchor.parentNode!.insertBefore(newParagraph(doc, edit.insert, edit.style), anchor);
   } else if ('insert' in edit) {
     const anchor = findOne(doc, edit.after, edit.nth);
     anchor.parentNode!.insertBefore(newParagraph(doc, edit.insert, edit.style), anchor.nextSibling);

@@ -65,9 +65,21 @@ export interface AnnualIndicators {
   heuresFormation: number;
   objectifHeures: number;
   personnes: number;
+  /** Full-time equivalents: hours ÷ FTE_HOURS. */
+  equivalentsTempsPlein: number;
+  /** Distinct contract holders of the markets. */
+  entreprises: number;
+  /** People whose last known outcome is a job or a qualifying path; null when fewer than the threshold. */
+  sortiesDynamiques: number | null;
   marchesEnRetard: string[];
   repartitions: Breakdowns;
 }
+
+/** Hours of a full-time equivalent: the legal working year (35 h a week, 1 607 h a year). */
+export const FTE_HOURS = 1607;
+
+/** Outcomes that the facilitators' network counts as "sorties dynamiques". */
+export const DYNAMIC_OUTCOMES: readonly string[] = ['emploi-durable', 'emploi-transition', 'sortie-positive'];
 
 export interface IndicatorOptions {
   /** Month of the report, "yyyy-mm": records after it are ignored. */
@@ -88,52 +100,59 @@ function dimensionValue(row: FollowUp, dimension: (typeof DIMENSIONS)[number]): 
   return row[dimension];
 }
 
+/** Value of the people whose outcome is not known yet (still in their path, or not reported). */
+export const UNKNOWN_OUTCOME = 'non-renseignee';
+
 /**
- * Hours and distinct people per value of each dimension. Outcomes (sortie, sortie6mois) are a
- * person's last known situation, so each person counts in one outcome only.
+ * Hours and people per value of each dimension, each person counted once with the last known value
+ * of each attribute (a person whose contract or category changed during the period counts in its
+ * latest one, with all its hours), so that every breakdown sums to the totals. People with no known
+ * outcome count in "Sortie non renseignée".
  */
 export function breakdowns(rows: FollowUp[], threshold: number): Breakdowns {
   const out = {} as Breakdowns;
-  // The last known outcome of each person (rows sorted by month).
-  const lastOutcome = new Map<string, { sortie?: string; sortie6mois?: string }>();
+  // Each person's last known value of every dimension, and its hours (rows sorted by month).
+  const people = new Map<string, { heures: number; last: Partial<Record<(typeof DIMENSIONS)[number], string>> }>();
   for (const row of [...rows].sort((a, b) => a.mois.localeCompare(b.mois))) {
-    const known = lastOutcome.get(row.personne) ?? {};
-    lastOutcome.set(row.personne, { sortie: row.sortie ?? known.sortie, sortie6mois: row.sortie6mois ?? known.sortie6mois });
+    const person = people.get(row.personne) ?? { heures: 0, last: {} };
+    person.heures += row.heures;
+    for (const dimension of DIMENSIONS) {
+      const value = dimensionValue(row, dimension);
+      if (value !== undefined) person.last[dimension] = value;
+    }
+    people.set(row.personne, person);
   }
   for (const dimension of DIMENSIONS) {
     const acc = new Map<string, { heures: number; personnes: Set<string> }>();
-    const add = (value: string, hours: number, person: string) => {
+    const outcome = dimension === 'sortie' || dimension === 'sortie6mois';
+    for (const [id, person] of people) {
+      const value = person.last[dimension] ?? (outcome ? UNKNOWN_OUTCOME : undefined);
+      if (value === undefined) continue;
       const entry = acc.get(value) ?? { heures: 0, personnes: new Set<string>() };
-      entry.heures += hours;
-      entry.personnes.add(person);
+      entry.heures += outcome ? 0 : person.heures;
+      entry.personnes.add(id);
       acc.set(value, entry);
-    };
-    if (dimension === 'sortie' || dimension === 'sortie6mois') {
-      for (const [person, outcome] of lastOutcome) if (outcome[dimension]) add(outcome[dimension]!, 0, person);
-    } else {
-      for (const row of rows) {
-        const value = dimensionValue(row, dimension);
-        if (value !== undefined) add(value, row.heures, row.personne);
-      }
     }
     const order = Object.keys(LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension] ?? {});
-    const lines = [...acc.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+    const rank = (value: string) => (value === UNKNOWN_OUTCOME ? order.length : order.indexOf(value));
+    const lines = [...acc.entries()].sort((a, b) => rank(a[0]) - rank(b[0]));
     const withHours = dimension !== 'sortie' && dimension !== 'sortie6mois';
-    const label = (value: string) => LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension]?.[value] ?? value;
+    const label = (value: string) => (value === UNKNOWN_OUTCOME ? 'Sortie non renseignée' : LABELS[dimension === 'sortie6mois' ? 'sortie' : dimension]?.[value] ?? value);
     const big = lines.filter(([, e]) => e.personnes.size >= threshold);
     const small = lines.filter(([, e]) => e.personnes.size < threshold);
     // Secondary protection: the regrouped small values could be found by difference with the total,
     // so the smallest published values join the group until it reaches the threshold itself.
-    const group = { heures: 0, personnes: new Set<string>() };
+    const group = { heures: 0, personnes: new Set<string>(), valeurs: 0 };
     const absorb = ([, e]: [string, { heures: number; personnes: Set<string> }]) => {
       group.heures += e.heures;
+      group.valeurs++;
       e.personnes.forEach((p) => group.personnes.add(p));
     };
     small.forEach(absorb);
     if (small.length > 0) {
       big.sort((a, b) => a[1].personnes.size - b[1].personnes.size);
       while (group.personnes.size < threshold && big.length > 0) absorb(big.shift()!);
-      big.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+      big.sort((a, b) => rank(a[0]) - rank(b[0]));
     }
     const shown: BreakdownLine[] = big.map(([value, e]) => ({
       valeur: value,
@@ -146,7 +165,7 @@ export function breakdowns(rows: FollowUp[], threshold: number): Breakdowns {
       const enough = group.personnes.size >= threshold;
       shown.push({
         valeur: 'autres',
-        libelle: `Autres valeurs regroupées (moins de ${threshold} personnes chacune)`,
+        libelle: group.valeurs > 1 ? `Autres (${group.valeurs} valeurs regroupées)` : 'Autre (1 valeur, masquée)',
         heures: enough && withHours ? round(group.heures) : null,
         personnes: enough ? group.personnes.size : null,
         masque: !enough,
@@ -216,15 +235,22 @@ export function annualIndicators(
   // A bilan made during the year judges the markets at its own month, not at December.
   const report = options.moisArrete && options.moisArrete < last ? options.moisArrete : last;
   const perMarket = active.map((m) => marketIndicators(m, rows, { ...options, moisArrete: report }));
+  const hours = round(yearRows.reduce((s, r) => s + r.heures, 0));
+  const lastOutcome = new Map<string, string>();
+  for (const r of [...yearRows].sort((a, b) => a.mois.localeCompare(b.mois))) if (r.sortie) lastOutcome.set(r.personne, r.sortie);
+  const dynamic = [...lastOutcome.values()].filter((o) => DYNAMIC_OUTCOMES.includes(o)).length;
   return {
     acheteur: buyer,
     annee: year,
     marches: perMarket,
     nombreMarches: active.length,
-    heures: round(yearRows.reduce((s, r) => s + r.heures, 0)),
+    heures: hours,
     heuresFormation: round(yearRows.reduce((s, r) => s + r.heuresFormation, 0)),
     objectifHeures: active.reduce((s, m) => s + m.objectifHeures, 0),
     personnes: new Set(yearRows.map((r) => r.personne)).size,
+    equivalentsTempsPlein: round(hours / FTE_HOURS, 1),
+    entreprises: new Set(active.map((m) => m.titulaire)).size,
+    sortiesDynamiques: dynamic >= options.seuilConfidentialite || dynamic === 0 ? dynamic : null,
     marchesEnRetard: perMarket.filter((m) => m.statut === 'en-retard' || m.statut === 'termine-non-atteint').map((m) => m.reference),
     repartitions: breakdowns(yearRows, options.seuilConfidentialite),
   };

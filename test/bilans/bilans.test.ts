@@ -112,10 +112,31 @@ describe('bilans', () => {
   it('protects small cells and says so', async () => {
     const t = await documentText(generator, 'bilan-marche', bilan);
     expect(t).to.contain('Une valeur qui compte moins de 3 personnes est regroupée avec d’autres');
-    expect(t).to.contain('Autres valeurs regroupées (moins de 3 personnes chacune)');
+    expect(t).to.contain('Autres (5 valeurs regroupées)');
     const strict = await documentText(generator, 'bilan-marche', withValue(bilan, 'seuilConfidentialite', 20));
     expect(strict).to.contain('masqué');
     expect(strict).not.to.match(/^Femmes$/m);
+  });
+
+  it('gives the network’s indicators and is signed by the facilitator', async () => {
+    const t = await documentText(generator, 'bilan-annuel', fixture('bilan-annuel'));
+    expect(t).to.match(/Ces heures représentent [\d,]+ équivalents? temps plein \(base de 1 607 heures par an\) ; 3 entreprises titulaires ont été mobilisées ; \d+ personnes ont connu une sortie dynamique/);
+    expect(t).to.contain('Pour la Maison de l’emploi et de la formation de Haute-Somme\nChargée de mission clauses sociales\nMme Sophie LENOIR');
+    const market = await documentText(generator, 'bilan-marche', bilan);
+    expect(market).to.contain('Chargée de mission clauses sociales\nMme Sophie LENOIR');
+    expect(market).to.contain('Chaque personne est comptée une seule fois, avec sa dernière situation connue');
+  });
+
+  it('refuses a final bilan whose analysis counts fewer people than the threshold, naming the sentence', async () => {
+    const data = withValue(bilan, 'commentaire', 'Le chantier avance.\nDeux contrats de professionnalisation ont été signés, et 12 personnes ont été recrutées.');
+    const error = (await generator.generate('bilan-marche', data, { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.errors.map((e) => e.message.replace(/[\u00A0\u202F]/g, ' '))).to.deep.equal([
+      '« Analyse qualitative » : la phrase « Deux contrats de professionnalisation ont été signés, et 12 personnes ont été recrutées. » désigne moins de 3 personnes ; formulez-la sans effectif, pour qu’on ne puisse pas les reconnaître.',
+    ]);
+    const annual = withValue(fixture('bilan-annuel'), 'commentaire', 'Une femme a été embauchée en CDI.');
+    const annualError = (await generator.generate('bilan-annuel', annual, { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(annualError.errors.map((e) => e.type)).to.deep.equal(['confidentialite.phrase']);
   });
 
   it('adds a plan d’action when the market is behind, and requires it in final mode', async () => {

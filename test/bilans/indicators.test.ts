@@ -69,8 +69,8 @@ describe('bilan indicators', () => {
     ];
     const b = breakdowns(rows, 3);
     // One man: he cannot be shown, nor found as "total minus women": both are regrouped.
-    expect(b.sexe).to.deep.equal([{ valeur: 'autres', libelle: 'Autres valeurs regroupées (moins de 3 personnes chacune)', heures: 450, personnes: 4, masque: false }]);
-    expect(b.modalite).to.deep.equal([{ valeur: 'autres', libelle: 'Autres valeurs regroupées (moins de 3 personnes chacune)', heures: 450, personnes: 4, masque: false }]);
+    expect(b.sexe).to.deep.equal([{ valeur: 'autres', libelle: 'Autres (2 valeurs regroupées)', heures: 450, personnes: 4, masque: false }]);
+    expect(b.modalite).to.deep.equal([{ valeur: 'autres', libelle: 'Autres (2 valeurs regroupées)', heures: 450, personnes: 4, masque: false }]);
     // With enough people, only the small values are regrouped.
     const more = [...rows, row({ personne: 'E', sexe: 'M' }), row({ personne: 'F', sexe: 'M' }), row({ personne: 'G', sexe: 'F', trancheAge: '50-plus' })];
     const b2 = breakdowns(more, 3);
@@ -78,8 +78,30 @@ describe('bilan indicators', () => {
     expect(b2.trancheAge.map((l) => [l.valeur, l.personnes, l.masque])).to.deep.equal([['autres', 7, false]]);
     // Everything below the threshold: masked.
     expect(breakdowns([row({ personne: 'A' })], 3).sexe).to.deep.equal([
-      { valeur: 'autres', libelle: 'Autres valeurs regroupées (moins de 3 personnes chacune)', heures: null, personnes: null, masque: true },
+      { valeur: 'autres', libelle: 'Autre (1 valeur, masquée)', heures: null, personnes: null, masque: true },
     ]);
+  });
+
+  it('counts a person whose attributes change once, with its last known values, so that every breakdown sums to the totals', () => {
+    const rows = [
+      row({ personne: 'A', mois: '2027-01', categorie: 'deld', contrat: 'cdd', heures: 100 }),
+      row({ personne: 'A', mois: '2027-02', categorie: 'rsa', contrat: 'cdi', heures: 120 }),
+      row({ personne: 'B', categorie: 'rsa', contrat: 'cdi', heures: 80 }),
+      row({ personne: 'C', categorie: 'rsa', contrat: 'cdi', heures: 60 }),
+      row({ personne: 'D', categorie: 'deld', contrat: 'cdd', heures: 40 }),
+      row({ personne: 'E', categorie: 'deld', contrat: 'cdd', heures: 30 }),
+      row({ personne: 'F', categorie: 'deld', contrat: 'cdd', heures: 20, sortie: 'emploi-durable' }),
+    ];
+    const b = breakdowns(rows, 3);
+    const total = { personnes: 6, heures: 450 };
+    for (const key of ['categorie', 'contrat', 'sexe', 'modalite', 'sortie'] as const) {
+      const lines = b[key];
+      expect(lines.reduce((n, l) => n + (l.personnes ?? 0), 0), key).to.equal(total.personnes);
+      if (key !== 'sortie') expect(lines.reduce((n, l) => n + (l.heures ?? 0), 0), key).to.equal(total.heures);
+    }
+    // A is counted with its last category (RSA) and contract (CDI), with all its hours.
+    expect(b.categorie.map((l) => [l.valeur, l.personnes, l.heures])).to.deep.equal([['deld', 3, 90], ['rsa', 3, 360]]);
+    expect(b.sortie.map((l) => l.libelle)).to.include('Autres (2 valeurs regroupées)');
   });
 
   it('counts each person’s last known outcome once', () => {

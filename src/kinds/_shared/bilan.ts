@@ -3,7 +3,8 @@
  * report, the small-cell threshold, the breakdown tables and charts.
  */
 import Joi from 'joi';
-import { count, longText, text } from '../../core/fields.js';
+import type { FieldError } from '../../core/errors.js';
+import { count, longText, person, text, type Person } from '../../core/fields.js';
 import { formatNumber } from '../../core/french.js';
 import type { DocImage } from '../../core/image.js';
 import { breakdownSvg, chart } from '../../engines/charts/index.js';
@@ -14,6 +15,7 @@ import type { UploadedFile } from '../../core/uploads.js';
 
 export const bilanCommonKeys = () => ({
   structurePorteuse: text('Structure porteuse de la clause', 200).required(),
+  signataire: person('Signataire du bilan (facilitateur)').required(),
   seuilConfidentialite: count('Effectif minimal d’une case publiée', 2, 20)
     .default(3)
     .description('Une valeur qui compte moins de personnes est regroupée avec d’autres, ou masquée.'),
@@ -24,9 +26,41 @@ export const bilanCommonKeys = () => ({
 
 export interface BilanCommon {
   structurePorteuse: string;
+  signataire: Person;
   seuilConfidentialite: number;
   commentaire?: string;
   donnees: { marches: Market[]; suivi: FollowUp[] };
+}
+
+const NUMBER_WORDS: Record<string, number> = { un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9, dix: 10 };
+
+/** Nouns that count people, or the contracts, hires and exits of people. */
+const PEOPLE = /^(personnes?|femmes?|hommes?|jeunes?|salariée?s?|participante?s?|bénéficiaires?|demandeu(?:r|se|rs|ses)|habitante?s?|seniors?|contrats?|embauches?|recrutements?|sorties?|apprentie?s?|cdi|cdd|intérimaires?|travailleu(?:r|se|rs|ses))$/i;
+
+/**
+ * The sentences of a free text (the analysis, the plan d'action) that count fewer people than the
+ * threshold ("deux contrats de professionnalisation"): the tables protect such groups, so the text
+ * must not reveal them. One error per sentence, naming it.
+ */
+export function smallGroupsInText(text: string | undefined, threshold: number, path: string, label: string): FieldError[] {
+  if (!text) return [];
+  const sentences = text.split(/(?<=[.!?])\s+|\n+/).filter((x) => x.trim() !== '');
+  return sentences.flatMap((sentence) => {
+    const words = sentence.split(/[\s\u00A0\u202F,;:()]+/);
+    const small = words.some((word, i) => {
+      const n = /^\d+$/.test(word) ? Number(word) : NUMBER_WORDS[word.toLowerCase()];
+      return n !== undefined && n > 0 && n < threshold && words.slice(i + 1, i + 3).some((next) => PEOPLE.test(next));
+    });
+    return small
+      ? [
+          {
+            path,
+            type: 'confidentialite.phrase',
+            message: `« ${label} » : la phrase « ${sentence.trim()} » désigne moins de ${threshold} personnes ; formulez-la sans effectif, pour qu’on ne puisse pas les reconnaître.`,
+          },
+        ]
+      : [];
+  });
 }
 
 /** Uploaded spreadsheets become the `donnees` of the input. */

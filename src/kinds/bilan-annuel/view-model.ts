@@ -7,8 +7,9 @@ import { formatDate, formatNumber, paragraphs, typography, withArticle } from '.
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import type { DocImage } from '../../core/image.js';
 import { chart, doneVersusGoalSvg } from '../../engines/charts/index.js';
-import { annualIndicators, STATUS_LABELS, type AnnualIndicators } from '../../bilans/indicators.js';
-import { breakdownTables, publicsChart, type BreakdownTable } from '../_shared/bilan.js';
+import { annualIndicators, FTE_HOURS, STATUS_LABELS, type AnnualIndicators } from '../../bilans/indicators.js';
+import { personView, type PersonView } from '../_shared/parties.js';
+import { breakdownTables, publicsChart, smallGroupsInText, type BreakdownTable } from '../_shared/bilan.js';
 import { isoDay } from '../_shared/parties.js';
 import type { BilanAnnuelInput } from './schema.js';
 
@@ -16,11 +17,15 @@ import type { BilanAnnuelInput } from './schema.js';
 const CHART_MARKETS = 15;
 
 export interface BilanAnnuelViewModel extends BaseViewModel {
+  /** The facilitator who signs the bilan. */
+  signature: PersonView;
   structure: string;
   acheteur: string;
   annee: string;
   date: string;
   totaux: { marches: string; heures: string; objectif: string; personnes: string; formation: string; enRetard: string };
+  /** The network's indicators, in one sentence under the table. */
+  reseau: string;
   marches: { reference: string; titulaire: string; objectif: string; heures: string; taux: string; statut: string }[];
   enRetard: { reference: string; statut: string }[];
   avecRetards: boolean;
@@ -49,7 +54,7 @@ export function checkBilanAnnuel(input: BilanAnnuelInput): FieldError[] {
   if (ind && ind.nombreMarches === 0) {
     return [{ path: 'annee', type: 'annee.vide', message: `Aucun marché de « ${input.acheteur} » n’est en cours en ${input.annee}.` }];
   }
-  return [];
+  return smallGroupsInText(input.commentaire, input.seuilConfidentialite, 'commentaire', 'Analyse qualitative');
 }
 
 export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: BuildContext): BilanAnnuelViewModel {
@@ -67,6 +72,7 @@ export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: Buil
     brouillon: context.mode === 'draft',
     signataires: [],
     structure: withArticle(typography(input.structurePorteuse)),
+    signature: personView(input.signataire),
     acheteur: typography(input.acheteur),
     annee: String(input.annee),
     date: formatDate(input.dateBilan),
@@ -80,6 +86,13 @@ export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: Buil
           enRetard: formatNumber(ind.marchesEnRetard.length),
         }
       : { marches: '', heures: '', objectif: '', personnes: '', formation: '', enRetard: '' },
+    reseau: ind
+      ? `Ces heures représentent ${formatNumber(ind.equivalentsTempsPlein)} équivalent${ind.equivalentsTempsPlein >= 2 ? 's' : ''} temps plein (base de ${formatNumber(FTE_HOURS)} heures par an) ; ` +
+        `${formatNumber(ind.entreprises)} entreprise${ind.entreprises > 1 ? 's' : ''} titulaire${ind.entreprises > 1 ? 's' : ''} ${ind.entreprises > 1 ? 'ont' : 'a'} été mobilisée${ind.entreprises > 1 ? 's' : ''} ; ` +
+        (ind.sortiesDynamiques === null
+          ? `moins de ${input.seuilConfidentialite} personnes ont connu une sortie dynamique (emploi durable, emploi de transition ou sortie positive).`
+          : `${formatNumber(ind.sortiesDynamiques)} personne${ind.sortiesDynamiques > 1 ? 's ont' : ' a'} connu une sortie dynamique (emploi durable, emploi de transition ou sortie positive).`)
+      : '',
     marches: markets.map((m) => ({
       reference: m.reference,
       titulaire: typography(m.titulaire),

@@ -8,11 +8,14 @@ import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import type { DocImage } from '../../core/image.js';
 import { chart, progressSvg } from '../../engines/charts/index.js';
 import { marketIndicators, STATUS_LABELS, type MarketIndicators } from '../../bilans/indicators.js';
-import { breakdownTables, monthText, publicsChart, type BreakdownTable } from '../_shared/bilan.js';
+import { personView, type PersonView } from '../_shared/parties.js';
+import { breakdownTables, monthText, publicsChart, smallGroupsInText, type BreakdownTable } from '../_shared/bilan.js';
 import { isoDay } from '../_shared/parties.js';
 import type { BilanMarcheInput } from './schema.js';
 
 export interface BilanMarcheViewModel extends BaseViewModel {
+  /** The facilitator who signs the bilan. */
+  signature: PersonView;
   structure: string;
   marche: { reference: string; acheteur: string; titulaire: string; lot: string; debut: string; fin: string };
   arrete: string;
@@ -56,11 +59,13 @@ export function checkBilanMarche(input: BilanMarcheInput): FieldError[] {
   if (!market) {
     return [{ path: 'marche', type: 'marche.inconnu', message: `Le marché « ${input.marche} » n’est pas dans les données de suivi. Marchés disponibles : ${(input.donnees?.marches ?? []).map((m) => m.reference).join(', ')}.` }];
   }
+  const problems = smallGroupsInText(input.commentaire, input.seuilConfidentialite, 'commentaire', 'Analyse qualitative');
+  if (input.planAction) problems.push(...smallGroupsInText(input.planAction.causes, input.seuilConfidentialite, 'planAction.causes', 'Causes probables'));
   const ind = indicatorsOf(input);
   if (ind && (ind.statut === 'en-retard' || ind.statut === 'termine-non-atteint') && !input.planAction) {
-    return [{ path: 'planAction', type: 'plan.requis', message: 'Le marché est en retard sur son objectif : indiquez le plan d’action (causes, actions, prochain point d’étape).' }];
+    problems.push({ path: 'planAction', type: 'plan.requis', message: 'Le marché est en retard sur son objectif : indiquez le plan d’action (causes, actions, prochain point d’étape).' });
   }
-  return [];
+  return problems;
 }
 
 export function buildBilanMarcheViewModel(input: BilanMarcheInput, context: BuildContext): BilanMarcheViewModel {
@@ -81,6 +86,7 @@ export function buildBilanMarcheViewModel(input: BilanMarcheInput, context: Buil
     brouillon: context.mode === 'draft',
     signataires: [],
     structure: withArticle(typography(input.structurePorteuse)),
+    signature: personView(input.signataire),
     marche: {
       reference: input.marche,
       acheteur: market ? typography(market.acheteur) : '',
