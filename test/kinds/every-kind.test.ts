@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 /**
  * The suite every document kind must pass, run against each registered kind: its example renders
  * in every format, the PDF says what the DOCX says, a draft of nothing renders with markers, a final
  * of nothing lists the missing fields, and every field has a French label.
  */
 import { expect } from 'chai';
+import { fromRoot } from '../../src/core/paths.js';
 import PizZip from 'pizzip';
 import { IncompleteDocumentError } from '../../src/core/errors.js';
 import { listKinds } from '../../src/core/registry.js';
@@ -29,6 +31,11 @@ describe('every document kind', () => {
 
   for (const kind of listKinds()) {
     describe(kind.id, () => {
+      it('has a note for facilitators: what it is for and what to check', () => {
+        const note = readFileSync(fromRoot('docs', 'documents', `${kind.id}.md`), 'utf8');
+        expect(note).to.match(/^# /).and.match(/À quoi (il|elle) sert/).and.match(/À vérifier avant/);
+      });
+
       it('labels every field in French', () => {
         expect(unlabelled(kind.schema.describe() as Description)).to.deep.equal([]);
       });
