@@ -53,6 +53,8 @@ export interface MarketIndicators {
   personnes: number;
   /** Hours per month, from the first month of the market to the month of the report. */
   progression: { mois: string; heures: number; cumul: number }[];
+  /** The goal spread evenly over the execution: the cumulative hours expected at the end of each month. */
+  trajectoire: { mois: string; objectifCumule: number }[];
   repartitions: Breakdowns;
 }
 
@@ -200,6 +202,7 @@ export function marketIndicators(market: Market, rows: FollowUp[], options: Indi
     cumul += perMonth.get(m) ?? 0;
     progression.push({ mois: monthName(m), heures: round(perMonth.get(m) ?? 0), cumul: round(cumul) });
   }
+  const trajectoire = Array.from({ length: total }, (_, i) => ({ mois: monthName(start + i), objectifCumule: round((market.objectifHeures * (i + 1)) / total) }));
   return {
     reference: market.reference,
     acheteur: market.acheteur,
@@ -215,6 +218,7 @@ export function marketIndicators(market: Market, rows: FollowUp[], options: Indi
     statut: status,
     personnes: new Set(mine.map((r) => r.personne)).size,
     progression,
+    trajectoire,
     repartitions: breakdowns(mine, options.seuilConfidentialite),
   };
 }

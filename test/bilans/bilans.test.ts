@@ -118,6 +118,20 @@ describe('bilans', () => {
     expect(strict).not.to.match(/^Femmes$/m);
   });
 
+  it('draws the goal as a trajectory over the execution, with months in French', async () => {
+    const { progressSvg } = await import('../../src/engines/charts/index.js');
+    const svg = progressSvg('Heures', [
+      { label: 'mai 2027', value: 100, goal: 110 },
+      { label: 'juin 2027', value: 200, goal: 220 },
+      { label: 'juillet 2027', goal: 330 },
+    ]);
+    expect(svg).to.contain('Trajectoire de l’objectif').and.contain('>juillet 2027<');
+    // The goal path rises from the origin through each month's expected hours; the hours stop at the report.
+    expect((svg.match(/<path d="M[^"]*"/g) ?? []).map((p) => p.split(' ').length - 1)).to.deep.equal([4, 2]);
+    const html = (await generator.generate('bilan-marche', bilan, { format: 'html' })).bytes.toString('utf8').replace(/[\u00A0\u202F]/g, ' ');
+    expect(html).to.contain('alt="Heures cumulées de mai 2027 à décembre 2027 : 521 heures, pour 880 heures attendues à cette date et un objectif de 1 540 heures au terme."');
+  });
+
   it('gives the network’s indicators and is signed by the facilitator', async () => {
     const t = await documentText(generator, 'bilan-annuel', fixture('bilan-annuel'));
     expect(t).to.match(/Ces heures représentent [\d,]+ équivalents? temps plein \(base de 1 607 heures par an\) ; 3 entreprises titulaires ont été mobilisées ; \d+ personnes ont connu une sortie dynamique/);

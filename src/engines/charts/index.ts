@@ -31,7 +31,7 @@ ${body}</svg>`;
 
 function legend(items: [string, string][], x: number, y: number): string {
   return items
-    .map(([color, label], i) => `<rect x="${x + i * 170}" y="${y - 10}" width="12" height="12" fill="${color}"/><text x="${x + i * 170 + 18}" y="${y}" font-family="${FONT}" font-size="12" fill="#333">${esc(label)}</text>`)
+    .map(([color, label], i) => `<rect x="${x + i * 230}" y="${y - 10}" width="12" height="12" fill="${color}"/><text x="${x + i * 230 + 18}" y="${y}" font-family="${FONT}" font-size="12" fill="#333">${esc(label)}</text>`)
     .join('');
 }
 
@@ -60,32 +60,45 @@ export function doneVersusGoalSvg(title: string, items: { label: string; done: n
   return frame(width, height, title, `${grid}${bars}<line x1="${left}" x2="${width - 20}" y1="${bottom}" y2="${bottom}" stroke="#555"/>${legend([[BLUE, 'Heures réalisées'], [LIGHT, 'Objectif']], left, 48)}`);
 }
 
-/** Cumulative hours month by month, with the goal as a line. */
-export function progressSvg(title: string, points: { label: string; value: number }[], goal: number): string {
+/**
+ * Cumulative hours month by month over the whole execution, against the goal's trajectory (the
+ * hours expected at each month's end); months after the report have a goal and no value.
+ */
+export function progressSvg(title: string, points: { label: string; value?: number; goal: number }[]): string {
   const width = 900;
-  const height = 380;
+  const height = 390;
   const left = 70;
   const bottom = 310;
   const top = 60;
-  const max = niceMax(Math.max(goal, ...points.map((p) => p.value), 1));
-  const step = (width - left - 30) / Math.max(1, points.length - 1);
-  const x = (i: number) => left + (points.length === 1 ? (width - left - 30) / 2 : step * i);
+  const max = niceMax(Math.max(1, ...points.map((p) => Math.max(p.goal, p.value ?? 0))));
+  const step = (width - left - 40) / Math.max(1, points.length - 1);
+  const x = (i: number) => left + (points.length === 1 ? (width - left - 40) / 2 : step * i);
   const y = (v: number) => bottom - ((bottom - top) * v) / max;
   const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((f) => `<line x1="${left}" x2="${width - 30}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="${GRID}"/><text x="${left - 6}" y="${y(max * f) + 4}" text-anchor="end" font-family="${FONT}" font-size="11" fill="#555">${esc(formatNumber(max * f))}</text>`)
+    .map((f) => `<line x1="${left}" x2="${width - 40}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="${GRID}"/><text x="${left - 6}" y="${y(max * f) + 4}" text-anchor="end" font-family="${FONT}" font-size="11" fill="#555">${esc(formatNumber(max * f))}</text>`)
     .join('');
-  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-  const every = Math.max(1, Math.ceil(points.length / 12));
+  const line = (values: (number | undefined)[]) =>
+    values
+      .map((v, i) => (v === undefined ? '' : `${i === 0 || values[i - 1] === undefined ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`))
+      .filter(Boolean)
+      .join(' ');
+  // From the origin: nothing done and nothing due before the first month.
+  const goalPath = `M${(left).toFixed(1)},${y(0).toFixed(1)} ${line(points.map((p) => p.goal)).replace(/^M/, 'L')}`;
+  const done = points.map((p) => p.value);
+  const every = Math.max(1, Math.ceil(points.length / 8));
+  const last = points.length - 1;
+  // Every few months, and the last one when it is far enough from the label before it.
+  const shown = (i: number) => i % every === 0 || (i === last && last % every >= every / 2);
   const labels = points
-    .map((p, i) => (i % every === 0 || i === points.length - 1 ? `<text x="${x(i)}" y="${bottom + 18}" text-anchor="middle" font-family="${FONT}" font-size="11" fill="#333">${esc(p.label)}</text>` : ''))
+    .map((p, i) => (shown(i) ? `<text x="${x(i)}" y="${bottom + 18}" text-anchor="middle" font-family="${FONT}" font-size="11" fill="#333">${esc(p.label)}</text>` : ''))
     .join('');
-  const dots = points.map((p, i) => `<circle cx="${x(i)}" cy="${y(p.value)}" r="3" fill="${BLUE}"/>`).join('');
+  const dots = points.map((p, i) => (p.value === undefined ? '' : `<circle cx="${x(i)}" cy="${y(p.value)}" r="3" fill="${BLUE}"/>`)).join('');
   return frame(
     width,
     height,
     title,
-    `${grid}<line x1="${left}" x2="${width - 30}" y1="${y(goal)}" y2="${y(goal)}" stroke="${ORANGE}" stroke-width="2" stroke-dasharray="8 5"/>
-<path d="${path}" fill="none" stroke="${BLUE}" stroke-width="3"/>${dots}${labels}<line x1="${left}" x2="${width - 30}" y1="${bottom}" y2="${bottom}" stroke="#555"/>${legend([[BLUE, 'Heures cumulées'], [ORANGE, 'Objectif']], left, 48)}`,
+    `${grid}<path d="${goalPath}" fill="none" stroke="${ORANGE}" stroke-width="2" stroke-dasharray="8 5"/>
+<path d="${line(done)}" fill="none" stroke="${BLUE}" stroke-width="3"/>${dots}${labels}<line x1="${left}" x2="${width - 40}" y1="${bottom}" y2="${bottom}" stroke="#555"/>${legend([[BLUE, 'Heures cumulées réalisées'], [ORANGE, 'Trajectoire de l’objectif']], left, 48)}`,
   );
 }
 

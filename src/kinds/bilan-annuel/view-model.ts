@@ -20,6 +20,8 @@ export interface BilanAnnuelViewModel extends BaseViewModel {
   /** The facilitator who signs the bilan. */
   signature: PersonView;
   structure: string;
+  /** "la Maison de l’emploi…": the structure inside a sentence. */
+  structureArticle: string;
   acheteur: string;
   annee: string;
   date: string;
@@ -71,7 +73,8 @@ export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: Buil
     },
     brouillon: context.mode === 'draft',
     signataires: [],
-    structure: withArticle(typography(input.structurePorteuse)),
+    structure: typography(input.structurePorteuse),
+    structureArticle: withArticle(typography(input.structurePorteuse)),
     signature: personView(input.signataire),
     acheteur: typography(input.acheteur),
     annee: String(input.annee),

@@ -17,6 +17,8 @@ export interface BilanMarcheViewModel extends BaseViewModel {
   /** The facilitator who signs the bilan. */
   signature: PersonView;
   structure: string;
+  /** "la Maison de l’emploi…": the structure inside a sentence. */
+  structureArticle: string;
   marche: { reference: string; acheteur: string; titulaire: string; lot: string; debut: string; fin: string };
   arrete: string;
   date: string;
@@ -85,7 +87,8 @@ export function buildBilanMarcheViewModel(input: BilanMarcheInput, context: Buil
     },
     brouillon: context.mode === 'draft',
     signataires: [],
-    structure: withArticle(typography(input.structurePorteuse)),
+    structure: typography(input.structurePorteuse),
+    structureArticle: withArticle(typography(input.structurePorteuse)),
     signature: personView(input.signataire),
     marche: {
       reference: input.marche,
@@ -114,9 +117,12 @@ export function buildBilanMarcheViewModel(input: BilanMarcheInput, context: Buil
       progression:
         ind && ind.progression.length > 0
           ? chart(
-              progressSvg('Heures d’insertion cumulées', ind.progression.map((p) => ({ label: p.mois, value: p.cumul })), ind.objectifHeures),
+              progressSvg(
+                'Heures d’insertion cumulées',
+                ind.trajectoire.map((t, i) => ({ label: monthText(t.mois), value: ind.progression[i]?.cumul, goal: t.objectifCumule })),
+              ),
               16,
-              `Heures cumulées de ${ind.progression[0]!.mois} à ${ind.progression.at(-1)!.mois} : ${formatNumber(ind.heures)} heures pour un objectif de ${formatNumber(ind.objectifHeures)} heures.`,
+              `Heures cumulées de ${monthText(ind.progression[0]!.mois)} à ${monthText(ind.progression.at(-1)!.mois)} : ${formatNumber(ind.heures)} heures, pour ${formatNumber(ind.trajectoire[ind.progression.length - 1]!.objectifCumule)} heures attendues à cette date et un objectif de ${formatNumber(ind.objectifHeures)} heures au terme.`,
             )
           : '',
       publics: ind ? publicsChart(ind.repartitions) : '',
