@@ -116,9 +116,11 @@ const doc = new DOMParser().parseFromString(zip.file('word/document.xml')!.asTex
 for (const edit of JSON.parse(readFileSync(editsFile, 'utf8')) as Edit[]) {
   if ('replace' in edit) {
     const texts = findOne(doc, edit.find, edit.nth).getElementsByTagNameNS(W, 't');
-    const node = Array.from({ length: texts.length }, (_, i) => texts[i]!).find((t) => (t.textContent ?? '').includes(edit.replace));
+    // Spaces of any kind match: the templates use non-breaking ones.
+    const pattern = new RegExp(edit.replace.split(/[\s\u00A0\u202F]+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\u00A0\\u202F]+'));
+    const node = Array.from({ length: texts.length }, (_, i) => texts[i]!).find((t) => pattern.test(t.textContent ?? ''));
     if (!node) throw new Error(`"${edit.replace}" is not inside one run of "${edit.find}"`);
-    node.textContent = (node.textContent ?? '').replace(edit.replace, typo(edit.by));
+    node.textContent = (node.textContent ?? '').replace(pattern, typo(edit.by));
   } else if ('before' in edit) {
     const anchor = findOne(doc, edit.before, edit.nth);
     anchor.parentNode!.insertBefore(newParagraph(doc, edit.insert, edit.style), anchor);

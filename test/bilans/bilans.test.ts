@@ -157,7 +157,7 @@ describe('bilans', () => {
     const t = await documentText(generator, 'bilan-marche', bilan);
     expect(t).to.contain('4. Plan d’action');
     expect(t).to.contain('À fin décembre 2027, 521 heures ont été réalisées sur 1 540 (33,8 %), après 8 mois sur 14');
-    expect(t).to.contain('Pour rappel, l’article 9 du CCAP prévoit une pénalité de 35,00 € par heure non réalisée, soit 35 665,00 € pour les 1 019 heures restantes');
+    expect(t).to.contain('Pour mémoire, l’article 9 du CCAP prévoit, au terme du marché et après procédure contradictoire, une pénalité de 35,00 € par heure non réalisée, dans la limite du plafond qu’il fixe ; à titre indicatif, elle atteindrait 35 665,00 € si les 1 019 heures restantes n’étaient pas réalisées.');
     const error = (await generator.generate('bilan-marche', withValue(bilan, 'planAction', undefined), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
     expect(error).to.be.instanceOf(NonConformingDocumentError);
     expect(error.errors.map((e) => e.path)).to.deep.equal(['planAction']);

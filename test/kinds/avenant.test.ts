@@ -14,7 +14,7 @@ describe('avenant', () => {
   it('is titled after the convention and names the parties with their current representatives', async () => {
     const t = await text(base);
     expect(t).to.contain('Avenant n° 1\nà la convention de partenariat du 1er décembre 2026 (réf. CP-2026-014)');
-    expect(t).to.contain('représentée par M. Bernard LEFÈVRE, Président, ci-après dénommée « le donneur d’ordre »');
+    expect(t).to.contain('représentée par M. Bernard LEFÈVRE, Président, habilité à signer le présent avenant par la délibération du conseil communautaire n° 2027-094 du 21 septembre 2027, ci-après dénommée « le donneur d’ordre »');
     expect(t).to.contain('Par une délibération du 21 septembre 2027 (n° 2027-094), le conseil communautaire a autorisé la signature du présent avenant.');
   });
 

@@ -112,7 +112,7 @@ describe('DCE clause: content', () => {
 
     const siae = (await text(oneLot({ levier: 'lot-reserve-siae' }))).join('\n');
     expect(siae).to.contain('est réservé, en application de l’article L. 2113-13 du code de la commande publique, aux structures d’insertion par l’activité économique mentionnées à l’article L. 5132-4 du code du travail');
-    expect(siae).to.contain('proportion minimale de 50 % de travailleurs défavorisés (article R. 2113-7 du même code)');
+    expect(siae).to.contain('proportion minimale de 50 % de travailleurs défavorisés (article R. 2113-7 du code de la commande publique)');
     expect(siae).to.contain('Aucun lot du marché ne comporte d’action d’insertion exprimée en heures de travail.');
 
     const ea = (await text(oneLot({ levier: 'lot-reserve-ea-esat' }))).join('\n');
@@ -128,7 +128,8 @@ describe('DCE clause: content', () => {
     const rc = paragraphs.slice(paragraphs.indexOf('Article 6 – Clause sociale d’insertion'), paragraphs.indexOf('C. Annexe – Engagement du soumissionnaire')).join('\n');
     expect(rc).to.contain('lot 1 « Gros œuvre – maçonnerie » : 1 540 heures d’insertion ;');
     expect(rc).to.contain('joint à son offre l’annexe « Engagement du soumissionnaire »');
-    expect(rc).to.contain('Les lots suivants sont réservés ; l’avis d’appel à la concurrence mentionne cette réservation (article R. 2113-7 du code de la commande publique) :');
+    expect(rc).to.contain('Le lot suivant est réservé ; l’avis d’appel à la concurrence mentionne cette réservation (article R. 2113-7 du code de la commande publique) :');
+    expect(rc).to.contain('Les candidats à ce lot justifient de leur statut et de la proportion de travailleurs défavorisés qu’ils emploient, qui doit être d’au moins 50 %.');
     expect(rc).to.contain('lot 5 « Nettoyage de fin de chantier » : structures d’insertion par l’activité économique et structures équivalentes (article L. 2113-13 du code de la commande publique).');
     expect(rc).to.contain('est pondéré à 10 % de la note globale');
     expect(rc).to.contain('au facilitateur : Mme Sophie LENOIR, Maison de l’emploi et de la formation de Haute-Somme, téléphone : 03 22 84 12 34');
@@ -177,7 +178,7 @@ describe('DCE clause: content', () => {
     const all = (await text(withValue(withValue(base, 'options.plafondPenalitePourcent', 5), 'options.penaliteEtatMensuel', 150))).join('\n');
     expect(all).to.contain('à mi-parcours de la durée d’exécution du marché puis à son terme. Lorsqu’à mi-parcours les heures réalisées sont inférieures à la moitié du volume dû, le titulaire remet au facilitateur, dans un délai de quinze jours à compter de la demande du pouvoir adjudicateur, un plan de rattrapage.');
     expect(all).to.contain('plafonné à 5 % du montant hors taxes du lot');
-    expect(all).to.contain('Tout état mensuel prévu à l’article 9.8 qui n’est pas transmis huit jours après une mise en demeure restée sans effet donne lieu à une pénalité de 150,00 € par état manquant.');
+    expect(all).to.contain('Tout état mensuel prévu à l’article 9.8 qui n’est pas transmis dans les huit jours suivant une mise en demeure donne lieu à une pénalité de 150,00 € par état manquant.');
     expect(all).to.contain('le volume d’heures d’insertion est ajusté dans la même proportion');
   });
 

@@ -40,7 +40,9 @@ describe('convention: content of the document', () => {
     const all = (await paragraphs(base)).join('\n');
     expect(all).to.contain('règlement (UE) 2016/679 du 27 avril 2016');
     expect(all).to.contain('en qualité de responsable de traitement');
-    expect(all).to.contain('n’est traitée qu’avec le consentement explicite de la personne');
+    expect(all).to.contain('Les données de santé ne sont traitées qu’avec le consentement explicite de la personne');
+    expect(all).to.contain('ne conserve que l’attestation d’éligibilité délivrée par le prescripteur');
+    expect(all).to.contain('aucune donnée relative aux infractions ou aux condamnations pénales (article 10 du règlement) n’est recueillie');
     expect(all).to.contain('puis cinq ans après la fin du dernier marché concerné');
     expect(all).to.contain('à l’adresse donnees.personnelles@mef-hautesomme.example.fr');
     expect(all).not.to.contain('Annexe 4');
@@ -140,7 +142,7 @@ describe('convention: content of the document', () => {
   it('shows the multi-territory paragraph and the regional coordinator only when asked', async () => {
     const withCoordinator = (await paragraphs(base)).join('\n');
     expect(withCoordinator).to.contain(
-      'pour les marchés couvrant plusieurs territoires, le coordinateur régional, M. Karim BENALI, coordinateur régional des clauses sociales (réseau des facilitateurs des Hauts-de-France, téléphone : 03 22 84 12 50, courriel : karim.benali@facilitateurs-hdf.example.fr)',
+      'pour les marchés couvrant plusieurs territoires, M. Karim BENALI, coordinateur régional des clauses sociales (réseau des facilitateurs des Hauts-de-France, téléphone : 03 22 84 12 50, courriel : karim.benali@facilitateurs-hdf.example.fr)',
     );
     const local = await paragraphs(withValue(withValue(base, 'options.marchesMultiTerritoires', false), 'options.coordinateurRegional', undefined));
     expect(local.join('\n')).not.to.contain('coordinateur régional');

@@ -17,9 +17,11 @@ describe('formal notice to a contract holder', () => {
     expect(t).to.contain('Objet : marché 2027-TRV-004 – mise en demeure de respecter l’engagement d’insertion professionnelle (article 9 du CCAP)');
     expect(t).to.contain('vous engage à réaliser 1 540 heures d’insertion professionnelle');
     expect(t).to.contain('Au 31 janvier 2028, d’après les états et justificatifs transmis au facilitateur (Maison de l’emploi et de la formation de Haute-Somme), 612 heures ont été réalisées, soit 39,7 % de l’objectif : 928 heures restent à réaliser.');
-    expect(t).to.contain('en réalisant les heures d’insertion restantes au plus tard le 31 mai 2028, le marché prenant fin le 30 juin 2028.');
+    expect(t).to.contain('en réalisant les heures d’insertion restantes au plus tard au terme du marché, le 30 juin 2028.');
+    const earlier = await text(withValue(base, 'dateLimiteRattrapage', '2028-05-31'));
+    expect(earlier).to.contain('au plus tard le 31 mai 2028, le marché prenant fin le 30 juin 2028.');
     expect(t).to.contain('un plan de rattrapage précisant les recrutements prévus');
-    expect(t).to.contain('L’article 9.11 du CCAP apprécie les heures réalisées au terme du marché : les heures qui ne seraient pas réalisées à cette date donneraient lieu, après procédure contradictoire, à une pénalité de 35,00 € par heure d’insertion non réalisée. En l’état du décompte, elle s’élèverait à 928 heures × 35,00 € = 32 480,00 €.');
+    expect(t).to.contain('Conformément à l’article 9.11 du CCAP, les heures réalisées sont appréciées au terme du marché : les heures qui ne seraient pas réalisées à cette date donneraient lieu, après procédure contradictoire, à une pénalité de 35,00 € par heure d’insertion non réalisée. En l’état du décompte, elle s’élèverait à 928 heures × 35,00 € = 32 480,00 €.');
     expect(t).not.to.contain('sera appliquée');
     expect(t).to.contain('Copie : Mme Sophie LENOIR, Maison de l’emploi et de la formation de Haute-Somme.');
   });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { NonConformingDocumentError } from '../../src/core/errors.js';
 import { Generator } from '../../src/generator.js';
+import { estimatedReceipt } from '../../src/kinds/non-reconduction/view-model.js';
 import { documentText, fixture, withValue } from '../support/documents.js';
 
 const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
@@ -19,18 +20,19 @@ describe('non-renewal notice', () => {
     expect(t).to.contain('notre décision de ne pas reconduire la convention, qui prendra fin le 30 novembre 2028.');
     expect(t).to.contain('La période en cours a commencé le 1er décembre 2027.');
     expect(t).to.contain('Cette notification doit être reçue au plus tard le 30 août 2028');
-    expect(t).to.contain('ne met pas automatiquement fin au suivi des marchés en cours de passation et d’exécution');
+    expect(t).to.contain('cette non-reconduction ne met pas fin au suivi des marchés en cours de passation et d’exécution : nous vous demandons d’en assurer le suivi jusqu’à leur terme.');
+    expect(t).not.to.match(/réception est attendue|Règle de calcul/);
     expect(t).to.contain('Pour la Communauté de communes Somme Santerre Est\nPrésident\nSignature\nM. Bernard LEFÈVRE');
   });
 
   it('heads the letter with the sender’s contacts and the references, and never expects a receipt on a holiday', async () => {
     const t = await text(base);
-    expect(t).to.contain('80200 Péronne\nTéléphone : 03 22 84 10 00\nCourriel : accueil@cc-sommesanterre.example.fr\nN/Réf. : DG-2028-097\nAffaire suivie par : Mme Anne Martin');
+    expect(t).to.contain('80200 Péronne\nTéléphone : 03 22 84 10 00\nCourriel : accueil@cc-sommesanterre.example.fr\nN/Réf. : DG-2028-097\nAffaire suivie par : Mme Anne MARTIN');
     expect(t).not.to.contain('V/Réf.');
     expect(await text(withValue(base, 'courrier.votreReference', 'MEF-2028-12'))).to.contain('V/Réf. : MEF-2028-12');
     // Posted on Friday 5 May 2028: three days later is Monday 8 May, a public holiday; received on Tuesday 9.
-    const holiday = await text(withValue(base, 'courrier.date', '2028-05-05'));
-    expect(holiday).to.contain('sa réception est attendue vers le 9 mai 2028');
+    const input = { courrier: { date: new Date('2028-05-05') }, delaiAcheminementJours: 3, convention: { alsaceMoselle: false } };
+    expect(estimatedReceipt(input as unknown as Parameters<typeof estimatedReceipt>[0])).to.equal('2028-05-09');
   });
 
   it('works several periods after signature', async () => {

@@ -96,7 +96,8 @@ export function personView(p: Person): PersonView {
   return { nomComplet: fullName({ civilite: p.civilite, prenom: p.prenom, nom: familyName(p.nom) }), qualite: typography(p.qualite) };
 }
 
-export function partyView(party: Party): PartyView {
+/** `signed`: the document the habilitation is for ("la présente convention", "le présent avenant"). */
+export function partyView(party: Party, signed = 'la présente convention'): PartyView {
   const feminine = (party.genre ?? (isMarker(party.nom) ? 'masculin' : guessGender(party.nom))) === 'feminin';
   const representant = personView(party.representant);
   const a = party.adresse;
@@ -120,7 +121,7 @@ export function partyView(party: Party): PartyView {
     delegation: Boolean(party.signataire),
     signataire: party.signataire ? personView(party.signataire) : representant,
     habilitation: party.habilitation
-      ? `${(party.signataire ?? party.representant).civilite === 'Mme' ? 'habilitée' : 'habilité'} à signer la présente convention par ${typography(party.habilitation)}`
+      ? `${(party.signataire ?? party.representant).civilite === 'Mme' ? 'habilitée' : 'habilité'} à signer ${signed} par ${typography(party.habilitation)}`
       : '',
   };
 }

@@ -94,8 +94,8 @@ function quoted(text: string | undefined): string[] {
 }
 
 export function buildAvenantViewModel(input: AvenantInput, context: BuildContext): AvenantViewModel {
-  const donneurOrdre = partyView(input.donneurOrdre);
-  const structurePorteuse = partyView(input.structurePorteuse);
+  const donneurOrdre = partyView(input.donneurOrdre, 'le présent avenant');
+  const structurePorteuse = partyView(input.structurePorteuse, 'le présent avenant');
   const used = new Set<string>();
   const signataires: Signatory[] = [signatoryOf(input.donneurOrdre, donneurOrdre, used), signatoryOf(input.structurePorteuse, structurePorteuse, used)];
   const changes = Array.isArray(input.modifications) ? input.modifications : [];

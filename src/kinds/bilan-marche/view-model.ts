@@ -139,7 +139,7 @@ export function buildBilanMarcheViewModel(input: BilanMarcheInput, context: Buil
             actions: (plan?.actions ?? []).map((a) => ({ action: typography(a.action), qui: typography(a.qui), quand: typography(a.quand) })),
             prochainPoint: plan ? formatDate(plan.prochainPoint) : '',
             penalite: input.clause?.penaliteParHeure
-              ? `Pour rappel, l’article ${input.clause.articleCcap ?? 'relatif à l’insertion'} du CCAP prévoit une pénalité de ${formatAmount(input.clause.penaliteParHeure)} par heure non réalisée, soit ${formatAmount(Math.round(remaining) * input.clause.penaliteParHeure)} pour les ${formatNumber(Math.round(remaining))} heures restantes si elles n’étaient pas réalisées.`
+              ? `Pour mémoire, l’article ${input.clause.articleCcap ?? 'relatif à l’insertion'} du CCAP prévoit, au terme du marché et après procédure contradictoire, une pénalité de ${formatAmount(input.clause.penaliteParHeure)} par heure non réalisée, dans la limite du plafond qu’il fixe ; à titre indicatif, elle atteindrait ${formatAmount(Math.round(remaining) * input.clause.penaliteParHeure)} si les ${formatNumber(Math.round(remaining))} heures restantes n’étaient pas réalisées. Il appartient à l’acheteur d’en décider, sur proposition de la structure porteuse de la clause.`
               : 'Pour rappel, le CCAP du marché prévoit une pénalité par heure d’insertion non réalisée, appliquée après une procédure contradictoire.',
           }
         : false,

@@ -129,6 +129,8 @@ export interface ClauseDceViewModel extends BaseViewModel {
   avecClause: boolean;
   avecSansClause: boolean;
   avecReserves: boolean;
+  /** The RC's sentences on reserved lots, in the number and with the workers of their reservations. */
+  reserves: { intro: string; justificatif: string };
   avecCritere: boolean;
   avecMarcheInsertion: boolean;
   avecAccordCadre: boolean;
@@ -142,6 +144,18 @@ export interface ClauseDceViewModel extends BaseViewModel {
   avecNoteCalcul: boolean;
   sourcesCitees: CitedSource[];
   marcheTexte: string;
+}
+
+/** "Le lot suivant est réservé" or "Les lots suivants…", and the workers their candidates must count. */
+function reservedSentences(lots: Omit<ReservedLot, 'fin'>[]): { intro: string; justificatif: string } {
+  const several = lots.length > 1;
+  const disabled = lots.some((l) => l.eaEsat || l.mixte);
+  const disadvantaged = lots.some((l) => l.siae || l.mixte);
+  const workers = disabled && disadvantaged ? 'handicapés ou défavorisés' : disabled ? 'handicapés' : 'défavorisés';
+  return {
+    intro: several ? 'Les lots suivants sont réservés' : 'Le lot suivant est réservé',
+    justificatif: `Les candidats ${several ? 'à ces lots' : 'à ce lot'} justifient de leur statut et de la proportion de travailleurs ${workers} qu’ils emploient, qui doit être d’au moins 50\u00A0%.`,
+  };
 }
 
 /** "Le lot 4 « Signalétique » ne comporte pas…" or "Les lots 4 « A » et 7 « B » ne comportent pas…". */
@@ -380,6 +394,7 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     avecClause: withClause.length > 0,
     avecSansClause: without.length > 0,
     avecReserves: reserved.length > 0,
+    reserves: reservedSentences(reserved),
     avecCritere: criteria.length > 0,
     avecMarcheInsertion: withClause.some((l) => l.estMarcheInsertion),
     avecAccordCadre: frameworks,

@@ -30,6 +30,15 @@ function beforeEnd(input: MiseEnDemeureTitulaireInput): boolean | undefined {
   return dateFin instanceof Date && input.courrier.date instanceof Date ? input.courrier.date <= dateFin : undefined;
 }
 
+/** "au plus tard au terme du marché, le 30 juin 2028", or "au plus tard le 31 mai 2028, le marché prenant fin le 30 juin 2028". */
+function catchUp(input: MiseEnDemeureTitulaireInput): string {
+  const limit = input.dateLimiteRattrapage;
+  if (!limit) return '';
+  const end = input.marche.dateFin;
+  if (limit instanceof Date && end instanceof Date && limit.getTime() === end.getTime()) return `au plus tard au terme du marché, le ${formatDate(end)}`;
+  return `au plus tard le ${formatDate(limit)}, le marché prenant fin le ${formatDate(end)}`;
+}
+
 export function checkMiseEnDemeureTitulaire(input: MiseEnDemeureTitulaireInput): FieldError[] {
   const problems: FieldError[] = [];
   const running = beforeEnd(input);
@@ -122,7 +131,7 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
     },
     enCours: running,
     acheve: !running,
-    rattrapage: input.dateLimiteRattrapage ? formatDate(input.dateLimiteRattrapage) : '',
+    rattrapage: catchUp(input),
     penalite: {
       parHeure: formatAmount(rate),
       calcul:

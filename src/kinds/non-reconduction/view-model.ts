@@ -6,7 +6,7 @@
 import { addDays, nextWorkingDay } from '../../calendar/dates.js';
 import { checkNonRenewal, period, periodIndexAt, RULES } from '../../calendar/schedule.js';
 import type { FieldError } from '../../core/errors.js';
-import { formatDate, formatMonths, withDe } from '../../core/french.js';
+import { formatDate, formatMonths, typography, withDe } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { marker } from '../../core/markers.js';
 import { termsOf } from '../_shared/convention-ref.js';
@@ -24,6 +24,8 @@ export interface NonReconductionViewModel extends BaseViewModel {
   aTemps: boolean;
   horsDelai: { message: string } | false;
   suiviPoursuivi: boolean;
+  /** What becomes of the follow-up of markets in progress, in the sender's words. */
+  suiviPhrase: string;
   suiviArrete: boolean;
   regle: string;
   signature: { nomComplet: string; qualite: string; organisation: string };
@@ -100,6 +102,11 @@ export function buildNonReconductionViewModel(input: NonReconductionInput, conte
     aTemps: check?.aTemps ?? true,
     horsDelai: late ? { message: late.message } : false,
     suiviPoursuivi: input.suiviMarches === 'poursuivi',
+    suiviPhrase: typography(
+      fromBuyer
+      ? `Conformément à l’article ${input.convention.articleDuree} de la convention, cette non-reconduction ne met pas fin au suivi des marchés en cours de passation et d’exécution : nous vous demandons d’en assurer le suivi jusqu’à leur terme.`
+      : `Conformément à l’article ${input.convention.articleDuree} de la convention, cette non-reconduction ne met pas automatiquement fin au suivi des marchés en cours de passation et d’exécution : nous en assurerons le suivi jusqu’à leur terme, sauf intention contraire de votre part.`,
+    ),
     suiviArrete: input.suiviMarches === 'arrete',
     regle: `${RULES.preavis.texte} (${RULES.preavis.source}.)`,
     signature: letterSignature(signatory, senderView),
