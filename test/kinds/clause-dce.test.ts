@@ -39,8 +39,8 @@ describe('DCE clause: content', () => {
     const paragraphs = await text(base);
     const table = paragraphs.slice(paragraphs.indexOf('Heures d’insertion') + 1, paragraphs.findIndex((p) => p.startsWith('Soit un total')));
     expect(table).to.deep.equal([
-      '1', 'Gros œuvre – maçonnerie', 'condition d’exécution', '1 540',
-      '2', 'Peinture – revêtements de sols', 'condition d’exécution et critère d’attribution', '455',
+      '1', 'Gros œuvre – maçonnerie', 'condition d’exécution et critère d’attribution', '1 540',
+      '2', 'Peinture – revêtements de sols', 'condition d’exécution', '455',
       '3', 'Électricité – courants faibles', 'condition d’exécution', '205',
       '6', 'Voirie et réseaux divers', 'condition d’exécution', '350',
     ]);
@@ -156,7 +156,7 @@ describe('DCE clause: content', () => {
     const paragraphs = await text(base);
     expect(paragraphs.filter((p) => p.includes('constitue une condition d’exécution du marché'))).to.have.length(2);
     expect(paragraphs).to.include(
-      'Pour les lots 1, 3 et 6, l’action d’insertion constitue une condition d’exécution du marché au sens de l’article L. 2112-2 du code de la commande publique. Elle est obligatoire pour le titulaire et ses sous-traitants éventuels.',
+      'Pour les lots 2, 3 et 6, l’action d’insertion constitue une condition d’exécution du marché au sens de l’article L. 2112-2 du code de la commande publique. Elle est obligatoire pour le titulaire et ses sous-traitants éventuels.',
     );
     const two = await text(withValue(withValue(base, 'lots', [
       { numero: '1', intitule: 'A', levier: 'marche-insertion', heures: 2000 },
@@ -193,7 +193,7 @@ describe('DCE clause: content', () => {
     const md = (await generator.generate('clause-dce', base, { format: 'md' })).bytes.toString('utf8');
     expect(md).not.to.match(/<\/?[a-z][^>]*>/i);
     expect(md).to.contain('## Article 9 – Action d’insertion professionnelle');
-    expect(md).to.match(/^\| 1 +\| Gros œuvre – maçonnerie \| condition d’exécution \| 1\u202F540 \|$/m);
+    expect(md).to.match(/^\| 1 +\| Gros œuvre – maçonnerie \| condition d’exécution et critère d’attribution \| 1\u202F540 \|$/m);
     expect(md).not.to.contain('\\[');
     const txt = (await generator.generate('clause-dce', base, { format: 'txt' })).bytes.toString('utf8');
     expect(txt).not.to.match(/<\/?[a-z][^>]*>/i);

@@ -27,8 +27,8 @@ export interface Party {
 }
 
 export interface PartyOptions {
-  /** The convention states by which act the signatory may sign. */
-  habilitation?: boolean;
+  /** The document states by which act the signatory may sign: required (true), or offered ('optional'). */
+  habilitation?: boolean | 'optional';
   /** The convention's preamble presents each party. */
   presentation?: boolean;
   /** The facilitator's territory of intervention. */
@@ -58,9 +58,9 @@ export const partySchema = (label: string, options: PartyOptions = {}) =>
       : longText('Présentation (préambule)').meta({ hidden: true }),
     territoire: options.territory ? text('Territoire d’intervention', 500).required() : text('Territoire d’intervention', 500).meta({ hidden: true }),
     habilitation: options.habilitation
-      ? text('Acte qui habilite le signataire', 300)
-          .required()
-          .description('Par exemple : la délibération du conseil communautaire n° 2026-081 du 18 septembre 2026, ou la décision de délégation du 2 janvier 2026.')
+      ? (options.habilitation === true ? text('Acte qui habilite le signataire', 300).required() : text('Acte qui habilite le signataire', 300)).description(
+          'Par exemple : la délibération du conseil communautaire n° 2026-081 du 18 septembre 2026, ou la décision de délégation du 2 janvier 2026.',
+        )
       : text('Acte qui habilite le signataire', 300).meta({ hidden: true }),
   }).label(label);
 

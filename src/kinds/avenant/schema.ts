@@ -12,8 +12,8 @@ export const TYPES = ['remplace', 'complete', 'supprime', 'remplace-mots'] as co
 
 export const avenantSchema = Joi.object({
   numero: count('Numéro de l’avenant', 1, 99).required(),
-  donneurOrdre: partySchema('Donneur d’ordre').required(),
-  structurePorteuse: partySchema('Structure porteuse de la clause').required(),
+  donneurOrdre: partySchema('Donneur d’ordre', { habilitation: 'optional' }).required(),
+  structurePorteuse: partySchema('Structure porteuse de la clause', { habilitation: 'optional' }).required(),
   convention: conventionRefSchema(),
   motif: longText('Objet et motif de l’avenant', 3000).required(),
   deliberation: Joi.object({
