@@ -134,7 +134,7 @@ describe('bilans', () => {
 
   it('gives the network’s indicators and is signed by the facilitator', async () => {
     const t = await documentText(generator, 'bilan-annuel', fixture('bilan-annuel'));
-    expect(t).to.match(/Ces heures représentent [\d,]+ équivalents? temps plein \(base de 1 607 heures par an\) ; 3 entreprises titulaires ont été mobilisées ; \d+ personnes ont connu une sortie dynamique/);
+    expect(t).to.match(/Ces heures représentent [\d,]+ équivalents? temps plein \(base de 1 607 heures par an\) ; 5 entreprises titulaires ont été mobilisées ; \d+ personnes ont connu une sortie dynamique/);
     expect(t).to.contain('Pour la Maison de l’emploi et de la formation de Haute-Somme\nChargée de mission clauses sociales\nMme Sophie LENOIR');
     const market = await documentText(generator, 'bilan-marche', bilan);
     expect(market).to.contain('Chargée de mission clauses sociales\nMme Sophie LENOIR');
@@ -168,7 +168,7 @@ describe('bilans', () => {
 
   it('totals the buyer’s year and lists the lagging markets', async () => {
     const t = await documentText(generator, 'bilan-annuel', fixture('bilan-annuel'));
-    expect(t).to.contain('Marchés en cours portant une clause d’insertion\n3');
+    expect(t).to.contain('Marchés en cours portant une clause d’insertion\n5');
     expect(t).to.contain('2027-TRV-004-L1 : En retard');
     expect(t).not.to.contain('2027-VRD-002');
   });
@@ -195,7 +195,7 @@ describe('bilans', () => {
       const json = await request(app).post('/api/v1/bilans/indicateurs?moisArrete=2027-12').send(data).expect(200);
       expect(json.body.marches.map((m: { reference: string; statut: string }) => [m.reference, m.statut])).to.deep.include(['2027-TRV-004-L1', 'en-retard']);
       const annual = await request(app).post(`/api/v1/bilans/indicateurs?moisArrete=2027-12&annee=2027&acheteur=${encodeURIComponent('Communauté de communes Somme Santerre Est')}`).send(data).expect(200);
-      expect(annual.body.annuel).to.deep.include({ annee: 2027, nombreMarches: 3, marchesEnRetard: ['2027-TRV-004-L1', '2027-SRV-011'] });
+      expect(annual.body.annuel).to.deep.include({ annee: 2027, nombreMarches: 5, marchesEnRetard: ['2027-TRV-004-L1', '2027-SRV-011', '2027-TRV-004-L3'] });
       const res = await request(app).post('/api/v1/bilans/indicateurs?moisArrete=2027-12&format=csv').send(data).expect(200);
       expect(res.headers['content-type']).to.equal('text/csv; charset=utf-8');
       const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
