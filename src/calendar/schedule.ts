@@ -38,6 +38,8 @@ export interface ConventionTerms {
   dateEntreeEnVigueur?: IsoDate;
   dureeInitialeMois: number;
   reconductionTacite: boolean;
+  /** Renewals allowed at most; undefined when the convention sets no cap. */
+  reconductionsMax?: number;
   preavisNonReconductionMois: number;
   delaiMiseEnDemeureMois: number;
   delaiAvisMotiveJours: number;
@@ -50,6 +52,7 @@ export function conventionTerms(c: {
   dateEntreeEnVigueur?: Date;
   dureeInitialeMois: number;
   reconductionTacite: boolean;
+  reconductionsMax?: number;
   preavisNonReconductionMois: number;
   delaiMiseEnDemeureMois: number;
   delaiAvisMotiveJours?: number;
@@ -61,6 +64,7 @@ export function conventionTerms(c: {
     ...(c.dateEntreeEnVigueur instanceof Date ? { dateEntreeEnVigueur: day(c.dateEntreeEnVigueur) } : {}),
     dureeInitialeMois: c.dureeInitialeMois,
     reconductionTacite: c.reconductionTacite,
+    ...(typeof c.reconductionsMax === 'number' ? { reconductionsMax: c.reconductionsMax } : {}),
     preavisNonReconductionMois: c.preavisNonReconductionMois,
     delaiMiseEnDemeureMois: c.delaiMiseEnDemeureMois,
     delaiAvisMotiveJours: c.delaiAvisMotiveJours ?? 15,
@@ -104,6 +108,7 @@ export function periodIndexAt(terms: ConventionTerms, date: IsoDate): number | u
   while (period(terms, k).fin < date) {
     k++;
     if (!terms.reconductionTacite) return undefined;
+    if (terms.reconductionsMax !== undefined && k > terms.reconductionsMax) return undefined;
     if (k > 1200) throw new RangeError('Date too far from the convention start');
   }
   return k;
@@ -133,6 +138,8 @@ export function nonRenewalDeadline(terms: ConventionTerms, k: number): NoticeDea
 export interface NoticeCheck {
   /** The notice received on that date stops the convention at the end of the current period. */
   aTemps: boolean;
+  /** The current period is the last one allowed: the convention ends anyway, nothing to notify. */
+  sansObjet?: boolean;
   dateReception: DeadlineDate;
   delai: NoticeDeadline;
   /** The day the convention ends if the notice is received on `dateReception`. */
@@ -140,11 +147,36 @@ export interface NoticeCheck {
   message: string;
 }
 
-/** Whether a non-renewal notice received on `receipt` is in time, and when it takes effect. */
+/** Whether period k is the last one the convention allows (its renewals are capped and used up). */
+export function isLastPeriod(terms: ConventionTerms, k: number): boolean {
+  return !terms.reconductionTacite || (terms.reconductionsMax !== undefined && k >= terms.reconductionsMax);
+}
+
+/** The last day of a convention whose renewals are capped (or not renewable); undefined when it renews without end. */
+export function finalEnd(terms: ConventionTerms): IsoDate | undefined {
+  if (!terms.reconductionTacite) return period(terms, 0).fin;
+  return terms.reconductionsMax === undefined ? undefined : period(terms, terms.reconductionsMax).fin;
+}
+
+/**
+ * Whether a non-renewal notice received on `receipt` is in time, and when it takes effect; undefined
+ * when there is nothing to notify (no tacit renewal, or the convention has already ended).
+ */
 export function checkNonRenewal(terms: ConventionTerms, receipt: IsoDate): NoticeCheck | undefined {
   if (!terms.reconductionTacite) return undefined;
-  const k = periodIndexAt(terms, receipt)!;
+  const k = periodIndexAt(terms, receipt);
+  if (k === undefined) return undefined;
   const current = nonRenewalDeadline(terms, k);
+  if (isLastPeriod(terms, k)) {
+    return {
+      aTemps: true,
+      sansObjet: true,
+      dateReception: dated(receipt),
+      delai: current,
+      finConvention: dated(current.periode.fin),
+      message: `La période en cours est la dernière que la convention permet (${terms.reconductionsMax} reconduction${terms.reconductionsMax! > 1 ? 's' : ''} au plus) : la convention prend fin le ${formatDate(current.periode.fin)} sans qu’une non-reconduction soit à notifier.`,
+    };
+  }
   if (receipt <= current.dateLimite.date) {
     return {
       aTemps: true,

@@ -173,6 +173,28 @@ describe('bilans', () => {
     expect(t).not.to.contain('2027-VRD-002');
   });
 
+  it('compares the year with the previous one when the follow-up data hold it, and only then', async () => {
+    const annual = fixture('bilan-annuel');
+    const t = await documentText(generator, 'bilan-annuel', annual);
+    expect(t).not.to.contain('Par rapport à l’année');
+    // The works lot 1 started a year earlier: its 2026 rows are the 2027 ones of lot 1, moved back a year.
+    const d = structuredClone(annual.donnees) as Data;
+    d.marches = d.marches.map((m) => (m.reference === '2027-TRV-004-L1' ? { ...m, dateDebut: '2026-05-01' } : m));
+    const earlier = d.suivi.filter((r) => r.marche === '2027-TRV-004-L1').map((r) => ({ ...r, mois: `2026-${String(r.mois).slice(5)}` }));
+    d.suivi = [...earlier, ...d.suivi];
+    const hours = (rows: Record<string, unknown>[]) => rows.reduce((s, r) => s + Number(r.heures), 0);
+    const mine = new Set(d.marches.filter((m) => m.acheteur === annual.acheteur).map((m) => m.reference));
+    const current = hours(d.suivi.filter((r) => String(r.mois).startsWith('2027') && mine.has(String(r.marche))));
+    const previous = hours(earlier);
+    const withPrevious = await documentText(generator, 'bilan-annuel', { ...annual, donnees: d });
+    const rate = Math.round(((current - previous) / previous) * 1000) / 10;
+    const n = (v: number) => v.toLocaleString('fr-FR').replace(/\u202F/g, ' ');
+    expect(withPrevious).to.contain('Par rapport à l’année 2026, dont les données de suivi sont disponibles :');
+    expect(withPrevious).to.contain(`Heures d’insertion réalisées : ${n(current)} contre ${n(previous)} en 2026 (+${n(rate)} %)`);
+    expect(withPrevious).to.contain('Marchés en cours portant une clause : 5 contre 1 en 2026 (+400 %)');
+    expect(withPrevious).to.contain('Entreprises titulaires mobilisées : 5 contre 1 en 2026');
+  });
+
   describe('HTTP', () => {
     const app = createApp(generator, { log: () => expect.fail('no 500 expected') });
 

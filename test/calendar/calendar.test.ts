@@ -98,6 +98,23 @@ describe('calendar: the convention', () => {
     expect(checkNonRenewal(terms({ reconductionTacite: false }), '2027-01-01')).to.equal(undefined);
   });
 
+  it('stops at the last renewal the convention allows', () => {
+    const capped = terms({ reconductionsMax: 2 });
+    expect(periodIndexAt(capped, '2029-11-30')).to.equal(2);
+    expect(periodIndexAt(capped, '2029-12-01')).to.equal(undefined);
+    // A notice received late in the second period takes effect at the end of the third, the last one.
+    expect(checkNonRenewal(capped, '2028-09-01')!.finConvention.date).to.equal('2029-11-30');
+    const last = checkNonRenewal(capped, '2029-01-15')!;
+    expect(last).to.deep.include({ aTemps: true, sansObjet: true });
+    expect(plain(last.message)).to.equal('La période en cours est la dernière que la convention permet (2 reconductions au plus) : la convention prend fin le 30 novembre 2029 sans qu’une non-reconduction soit à notifier.');
+    expect(checkNonRenewal(capped, '2030-01-15')).to.equal(undefined);
+    const api = echeances({ dateSignature: '2026-12-01', reconductionsMax: 2, dateReference: '2029-03-01' });
+    expect(api.periodes.map((p) => p.numero)).to.deep.equal([1, 2, 3]);
+    expect(api.finConvention).to.deep.include({ date: '2029-11-30' });
+    expect(plain((api.nonReconduction as { message: string }).message)).to.equal('La convention prend fin le 30 novembre 2029, au terme de sa dernière reconduction possible : aucune non-reconduction n’est à notifier.');
+    expect(echeances({ dateSignature: '2026-12-01', reconductionsMax: 2, dateReference: '2030-03-01' }).etat).to.equal('terminee');
+  });
+
   it('counts the cure period from the receipt of the formal notice', () => {
     const d = cureDeadline(terms(), '2026-12-31');
     expect(d.echeance.date).to.equal('2027-02-28');

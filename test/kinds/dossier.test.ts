@@ -87,6 +87,10 @@ describe('the example dossier tells one story', () => {
   it('refers to the same convention everywhere', () => {
     for (const k of ['avenant', 'mise-en-demeure-partenaire', 'non-reconduction']) {
       expect(kinds[k]!.convention, k).to.deep.include({ dateSignature: convention.signature.date, reference: convention.reference });
+      // Durations, when a document states them, are the convention's own.
+      for (const key of ['dureeInitialeMois', 'reconductionsMax', 'preavisNonReconductionMois', 'delaiMiseEnDemeureMois']) {
+        if (kinds[k]!.convention[key] !== undefined) expect(kinds[k]!.convention[key], `${k}: ${key}`).to.equal(convention.durees[key]);
+      }
     }
   });
 

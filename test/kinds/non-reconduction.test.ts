@@ -36,10 +36,25 @@ describe('non-renewal notice', () => {
   });
 
   it('works several periods after signature', async () => {
-    const t = await text(withValue(base, 'courrier.date', '2030-05-02'));
+    const t = await text(withValue(withValue(base, 'convention.reconductionsMax', undefined), 'courrier.date', '2030-05-02'));
     expect(t).to.contain('La période en cours a commencé le 1er décembre 2029.');
     expect(t).to.contain('qui prendra fin le 30 novembre 2030.');
     expect(t).to.contain('au plus tard le 30 août 2030');
+  });
+
+  it('refuses a notice in the last period the capped renewals allow, or after the end', async () => {
+    const last = withValue(base, 'courrier.date', '2030-05-02');
+    const error = (await generator.generate('non-reconduction', last, { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(error).to.be.instanceOf(NonConformingDocumentError);
+    expect(error.errors.map((e) => ({ ...e, message: plain(e.message) }))).to.deep.equal([
+      {
+        path: 'convention.reconductionsMax',
+        type: 'convention.derniereReconduction',
+        message: 'La période en cours est la dernière que la convention permet (3 reconductions au plus) : la convention prend fin le 30 novembre 2030 sans qu’une non-reconduction soit à notifier.',
+      },
+    ]);
+    const ended = (await generator.generate('non-reconduction', withValue(base, 'courrier.date', '2031-01-06'), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
+    expect(ended.errors.map((e) => e.type)).to.deep.equal(['convention.terminee']);
   });
 
   it('refuses a final notice already out of time, stating the next possible date', async () => {

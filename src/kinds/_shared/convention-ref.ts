@@ -9,6 +9,7 @@ export interface ConventionRef {
   dateEntreeEnVigueur?: Date;
   dureeInitialeMois: number;
   reconductionTacite: boolean;
+  reconductionsMax?: number;
   preavisNonReconductionMois: number;
   delaiMiseEnDemeureMois: number;
   articleDuree: string;
@@ -23,6 +24,7 @@ export const conventionRefSchema = () =>
     dateEntreeEnVigueur: date('Date d’entrée en vigueur de la convention'),
     dureeInitialeMois: count('Durée de la convention (mois)', 1, 120).default(12),
     reconductionTacite: flag('Renouvelable par tacite reconduction').default(true),
+    reconductionsMax: count('Nombre maximal de reconductions', 0, 20).description('À indiquer si la convention plafonne ses reconductions.'),
     preavisNonReconductionMois: count('Préavis de non-reconduction (mois)', 1, 12).default(3),
     delaiMiseEnDemeureMois: count('Délai pour remédier après mise en demeure (mois)', 1, 12).default(2),
     articleDuree: text('Article « Entrée en vigueur et durée » de la convention', 10).default('V'),

@@ -28,6 +28,8 @@ export interface BilanAnnuelViewModel extends BaseViewModel {
   totaux: { marches: string; heures: string; objectif: string; personnes: string; formation: string; enRetard: string };
   /** The network's indicators, in one sentence under the table. */
   reseau: string;
+  /** The same indicators for the previous year, when the follow-up data hold that year. */
+  comparaison: { anneePrecedente: string; lignes: ComparisonLine[] } | '';
   marches: { reference: string; titulaire: string; objectif: string; heures: string; taux: string; statut: string }[];
   enRetard: { reference: string; statut: string }[];
   avecRetards: boolean;
@@ -37,6 +39,47 @@ export interface BilanAnnuelViewModel extends BaseViewModel {
   seuil: string;
   commentaire: string[];
   dateIso: string;
+}
+
+interface ComparisonLine {
+  libelle: string;
+  valeur: string;
+  precedent: string;
+  anneePrecedente: string;
+  evolution: string;
+}
+
+/** "+12,5 %", "−3 %", "stable"; a previous value of zero has no meaningful rate. */
+export function evolution(current: number, previous: number): string {
+  if (previous === 0) return current === 0 ? 'stable' : 'sans objet, aucune l’année précédente';
+  const rate = Math.round(((current - previous) / previous) * 1000) / 10;
+  if (rate === 0) return 'stable';
+  return `${rate > 0 ? '+' : '−'}${formatNumber(Math.abs(rate))}\u00A0%`;
+}
+
+/** Previous year's figures from the same follow-up data, when there were hours that year. */
+function comparisonOf(input: BilanAnnuelInput, ind: AnnualIndicators | undefined): BilanAnnuelViewModel['comparaison'] {
+  if (!ind || !Array.isArray(input.donnees?.marches)) return '';
+  const prev = annualIndicators(input.acheteur, input.annee - 1, input.donnees.marches, input.donnees.suivi ?? [], { seuilConfidentialite: input.seuilConfidentialite });
+  if (prev.heures === 0) return '';
+  const year = String(input.annee - 1);
+  const line = (libelle: string, current: number, previous: number): ComparisonLine => ({
+    libelle,
+    valeur: formatNumber(current),
+    precedent: formatNumber(previous),
+    anneePrecedente: year,
+    evolution: evolution(current, previous),
+  });
+  const lignes = [
+    line('Heures d’insertion réalisées', ind.heures, prev.heures),
+    line('Personnes ayant travaillé (comptées une fois)', ind.personnes, prev.personnes),
+    line('Équivalents temps plein', ind.equivalentsTempsPlein, prev.equivalentsTempsPlein),
+    line('Marchés en cours portant une clause', ind.nombreMarches, prev.nombreMarches),
+    line('Entreprises titulaires mobilisées', ind.entreprises, prev.entreprises),
+  ];
+  // A count under the privacy threshold is never printed, this year or the previous one.
+  if (ind.sortiesDynamiques !== null && prev.sortiesDynamiques !== null) lignes.push(line('Sorties dynamiques', ind.sortiesDynamiques, prev.sortiesDynamiques));
+  return { anneePrecedente: year, lignes };
 }
 
 const percent = (v: number) => `${formatNumber(Math.round(v * 1000) / 10)}\u00A0%`;
@@ -96,6 +139,7 @@ export function buildBilanAnnuelViewModel(input: BilanAnnuelInput, context: Buil
           ? `moins de ${input.seuilConfidentialite} personnes ont connu une sortie dynamique (emploi durable, emploi de transition ou sortie positive).`
           : `${formatNumber(ind.sortiesDynamiques)} personne${ind.sortiesDynamiques > 1 ? 's ont' : ' a'} connu une sortie dynamique (emploi durable, emploi de transition ou sortie positive).`)
       : '',
+    comparaison: comparisonOf(input, ind),
     marches: markets.map((m) => ({
       reference: m.reference,
       titulaire: typography(m.titulaire),

@@ -50,7 +50,9 @@ export function checkNonReconduction(input: NonReconductionInput): FieldError[] 
     problems.push({ path: 'convention.reconductionTacite', type: 'convention.nonRenouvelable', message: 'La convention n’est pas renouvelable par tacite reconduction : il n’y a pas de non-reconduction à notifier.' });
   } else if (terms && receipt) {
     const check = checkNonRenewal(terms, receipt);
-    if (check && !check.aTemps) problems.push({ path: 'courrier.date', type: 'delai.depasse', message: check.message });
+    if (!check) problems.push({ path: 'courrier.date', type: 'convention.terminee', message: `La convention a déjà pris fin à la date de réception estimée du courrier (${formatDate(receipt)}) : il n’y a pas de non-reconduction à notifier.` });
+    else if (check.sansObjet) problems.push({ path: 'convention.reconductionsMax', type: 'convention.derniereReconduction', message: check.message });
+    else if (!check.aTemps) problems.push({ path: 'courrier.date', type: 'delai.depasse', message: check.message });
   }
   if (input.suiviMarches === 'arrete' && input.expediteur !== 'donneurOrdre') {
     problems.push({ path: 'suiviMarches', type: 'suivi.expediteur', message: 'Seul le donneur d’ordre peut mettre fin au suivi des marchés en cours (convention, art. V).' });
