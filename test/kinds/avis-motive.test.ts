@@ -7,6 +7,8 @@ import { NonConformingDocumentError } from '../../src/core/errors.js';
 import { documentText, fixture, withValue } from '../support/documents.js';
 
 
+const plain = (s: string) => s.replace(/[\u00A0\u202F]/g, ' ');
+
 describe('avis motivé', () => {
   const generator = new Generator();
   // A services project with a framework agreement, a cleaning lot and a QPV: the levers and warnings
@@ -51,8 +53,20 @@ describe('avis motivé', () => {
 
   it('gives the works project of the dossier the hours of its DCE clause', async () => {
     const t = await text(story);
-    expect(t).to.contain('Sur 5 lots, 4 lots peuvent porter une clause d’insertion, pour un total de 2 550 heures d’insertion.');
+    expect(t).to.contain('Sur 6 lots, 4 lots peuvent porter une clause d’insertion, pour un total de 2 550 heures d’insertion ; le lot 5 est proposé en lot réservé.');
     expect(t).to.contain('a été saisie le 11 janvier 2027 de la fiche descriptive du projet d’achat FPA-2027-002');
+  });
+
+  it('proposes a reserved lot with the legal basis its beneficiaries follow, without hours or calculation', async () => {
+    const t = plain(await text(story));
+    expect(t).to.contain('5 – Nettoyage de fin de chantier\n45 000,00 €\nlot réservé\nLot réservé aux SIAE (L. 2113-13 et R. 2113-7 du code de la commande publique)');
+    expect(t).to.contain(
+      'Lot 5 – Nettoyage de fin de chantier\nLa structure porteuse de la clause recommande de réserver ce lot aux structures d’insertion par l’activité économique mentionnées à l’article L. 5132-4 du code du travail et aux structures équivalentes, en application des articles L. 2113-13 et R. 2113-7 du code de la commande publique. La réservation doit figurer dans l’avis d’appel à la concurrence ; aucune heure d’insertion n’est alors fixée, l’insertion résultant de l’exécution du lot par ces structures.\nLot 6',
+    );
+    const eaEsat = plain(await text(withValue(story, 'projet.lots.4.reservation', 'ea-esat')));
+    expect(eaEsat).to.contain('aux entreprises adaptées, aux établissements et services d’aide par le travail et aux structures équivalentes, en application des articles L. 2113-12 et R. 2113-7');
+    const joint = plain(await text(withValue(story, 'projet.lots.4.reservation', 'siae-ea')));
+    expect(joint).to.contain('Lot réservé conjointement aux SIAE, aux entreprises adaptées et aux ESAT (L. 2113-14 du code de la commande publique)');
   });
 
   it('never prints "à valider" in a final opinion: the facilitator retains the values, or the opinion is refused', async () => {
@@ -61,7 +75,7 @@ describe('avis motivé', () => {
     expect(t).to.contain('65 % (valeur retenue par la structure porteuse de la clause)');
     const error = (await generator.generate('avis-motive', withValue(story, 'valeursReferenceRetenues', false), { format: 'docx' }).catch((e: unknown) => e)) as NonConformingDocumentError;
     expect(error).to.be.instanceOf(NonConformingDocumentError);
-    expect(error.errors.map((e) => e.path)).to.deep.equal(['projet.lots.0', 'projet.lots.1', 'projet.lots.2', 'projet.lots.4']);
+    expect(error.errors.map((e) => e.path)).to.deep.equal(['projet.lots.0', 'projet.lots.1', 'projet.lots.2', 'projet.lots.5']);
     expect(error.errors[1]!.message.replace(/[\u00A0\u202F]/g, ' ')).to.equal(
       'Lot 2 : le calcul des heures repose sur des valeurs de référence à valider (part de main-d’œuvre 65 % ; heures d’insertion arrondies 455 h). Confirmez-les comme décision de la structure porteuse de la clause (« Valeurs de référence retenues par la structure porteuse de la clause »).',
     );

@@ -101,6 +101,10 @@ describe('the example dossier tells one story', () => {
     const avisHours = Object.fromEntries((avis.lots as Data[]).filter((l) => l.heures !== '').map((l) => [l.numero, l.heures]));
     expect(clauseHours).to.deep.equal(avisHours);
     expect(Object.keys(clauseHours)).to.have.length.greaterThan(2);
+    // The lots the avis proposes to reserve are the DCE's reserved lots, for the same structures.
+    const avisReserved = (kinds['avis-motive']!.projet.lots as Data[]).filter((l) => l.reservation).map((l) => [l.numero, `lot-reserve-${l.reservation}`]);
+    const dceReserved = (dce.lots as Data[]).filter((l) => String(l.levier).startsWith('lot-reserve')).map((l) => [l.numero, l.levier]);
+    expect(avisReserved).to.deep.equal(dceReserved).and.to.have.length(1);
     for (const market of bilanMarkets) {
       const lot = market.reference.slice(dce.marche.reference.length + 2);
       expect(market.objectifHeures.toLocaleString('fr-FR').replace(/\s/g, '\u00A0'), market.reference).to.equal(clauseHours[lot]?.replace(/\s/g, '\u00A0'));

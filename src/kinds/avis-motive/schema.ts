@@ -12,6 +12,11 @@ import { partySchema, type Party } from '../_shared/parties.js';
 
 const ref = reference();
 
+/** The reservations the facilitator can propose for a lot instead of hours (code de la commande publique). */
+export const RESERVATIONS = ['siae', 'ea-esat', 'siae-ea'] as const;
+export type Reservation = (typeof RESERVATIONS)[number];
+
+
 export const avisMotiveSchema = Joi.object({
   structurePorteuse: partySchema('Structure porteuse de la clause').required(),
   donneurOrdre: Joi.object({
@@ -33,6 +38,10 @@ export const avisMotiveSchema = Joi.object({
         Joi.object({
           ...lotIdentityKeys(),
           ...lotSizingKeys(ref),
+          reservation: Joi.string()
+            .valid(...RESERVATIONS)
+            .label('Réservation proposée')
+            .description('Si la structure porteuse propose de réserver le lot plutôt que d’y fixer des heures : siae, ea-esat ou siae-ea.'),
         })
           .or('famille', 'cpv')
           .label('Lot'),
@@ -67,7 +76,7 @@ export interface AvisMotiveInput {
     lieuExecution: string;
     dateSaisine: Date;
     datePublicationPrevue?: Date;
-    lots: LotInput[];
+    lots: (LotInput & { reservation?: Reservation })[];
   };
   territoire: TerritoryInput;
   delaiAvisJours: number;

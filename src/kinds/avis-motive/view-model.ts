@@ -13,7 +13,30 @@ import { reference } from '../../sizing/index.js';
 import type { SizingInput } from '../../sizing/schema.js';
 import { isoDay, partyView, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
 import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
-import { FACILITATOR, type AvisMotiveInput } from './schema.js';
+import { FACILITATOR, type AvisMotiveInput, type Reservation } from './schema.js';
+
+/** Each reservation's beneficiaries and legal basis (the wording follows the basis). */
+const RESERVATION_TEXTS: Record<Reservation, { levier: string; beneficiaires: string }> = {
+  siae: {
+    levier: 'Lot réservé aux SIAE (L. 2113-13 et R. 2113-7 du code de la commande publique)',
+    beneficiaires: 'aux structures d’insertion par l’activité économique mentionnées à l’article L. 5132-4 du code du travail et aux structures équivalentes, en application des articles L. 2113-13 et R. 2113-7 du code de la commande publique',
+  },
+  'ea-esat': {
+    levier: 'Lot réservé aux entreprises adaptées et aux ESAT (L. 2113-12 et R. 2113-7 du code de la commande publique)',
+    beneficiaires: 'aux entreprises adaptées, aux établissements et services d’aide par le travail et aux structures équivalentes, en application des articles L. 2113-12 et R. 2113-7 du code de la commande publique',
+  },
+  'siae-ea': {
+    levier: 'Lot réservé conjointement aux SIAE, aux entreprises adaptées et aux ESAT (L. 2113-14 du code de la commande publique)',
+    beneficiaires: 'conjointement aux structures d’insertion par l’activité économique, aux entreprises adaptées, aux établissements et services d’aide par le travail et aux structures équivalentes, en application des articles L. 2113-12 à L. 2113-14 et R. 2113-7 du code de la commande publique',
+  },
+};
+
+function reservationText(reservation: Reservation): string {
+  return typography(
+    `La structure porteuse de la clause recommande de réserver ce lot ${RESERVATION_TEXTS[reservation].beneficiaires}. ` +
+      'La réservation doit figurer dans l’avis d’appel à la concurrence ; aucune heure d’insertion n’est alors fixée, l’insertion résultant de l’exécution du lot par ces structures.',
+  );
+}
 
 interface LotOpinion {
   numero: string;
@@ -21,6 +44,12 @@ interface LotOpinion {
   famille: string;
   montant: string;
   avecClause: boolean;
+  /** Neither hours nor a reservation: why, and the other levers. */
+  sansClause: boolean;
+  /** "oui", "non" or "lot réservé", for the summary table. */
+  clause: string;
+  reservation: { texte: string } | '';
+  avecCalcul: boolean;
   heures: string;
   tranche: string;
   levier: string;
@@ -90,7 +119,8 @@ function computeProjectSizing(input: AvisMotiveInput, now: Date): SizingResult |
 
 /** A final opinion whose hours rest on reference values still to validate needs the facilitator's word. */
 export function checkAvisMotive(input: AvisMotiveInput, context: { now: Date }): FieldError[] {
-  const lots = (sizeProject(input, context.now)?.lots ?? []).flatMap((result, i) => (result.clause ? [{ result, path: `projet.lots.${i}` }] : []));
+  const reserved = (i: number) => Boolean(input.projet?.lots?.[i]?.reservation);
+  const lots = (sizeProject(input, context.now)?.lots ?? []).flatMap((result, i) => (result.clause && !reserved(i) ? [{ result, path: `projet.lots.${i}` }] : []));
   return unconfirmedValues(lots, input.valeursReferenceRetenues === true, FACILITATOR, 'Valeurs de référence retenues par la structure porteuse de la clause');
 }
 
@@ -104,12 +134,38 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
   const opinions: LotOpinion[] = (sizing?.lots ?? []).map((r, i) => {
     const recommended = r.leviers.filter((l) => l.recommande);
     const main = recommended[0];
+    const reservation = lots[i]!.reservation;
+    if (reservation) {
+      return {
+        numero: r.numero,
+        intitule: typography(lots[i]!.intitule),
+        famille: r.famille.libelle,
+        montant: formatAmount(lots[i]!.montantHT),
+        avecClause: false,
+        sansClause: false,
+        clause: 'lot réservé',
+        reservation: { texte: reservationText(reservation) },
+        avecCalcul: false,
+        heures: '',
+        tranche: '',
+        levier: RESERVATION_TEXTS[reservation].levier,
+        leviersComplementaires: '',
+        motif: '',
+        autresLeviers: '',
+        etapes: [],
+        avertissements: [],
+      };
+    }
     return {
       numero: r.numero,
       intitule: typography(lots[i]!.intitule),
       famille: r.famille.libelle,
       montant: formatAmount(lots[i]!.montantHT),
       avecClause: r.clause,
+      sansClause: !r.clause,
+      clause: r.clause ? 'oui' : 'non',
+      reservation: '',
+      avecCalcul: true,
       heures: r.heures !== null ? formatNumber(r.heures) : '',
       tranche: r.heuresParTranche?.texte ?? '',
       levier: main ? `${main.libelle} (${main.article})${main.obligatoire ? ', obligatoire' : ''}` : '',
@@ -125,6 +181,9 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
   const deadline = referral ? opinionDeadline({ delaiAvisMotiveJours: input.delaiAvisJours, alsaceMoselle: false }, referral) : undefined;
   const issued = input.avis.date instanceof Date ? isoDay(input.avis.date) : undefined;
   const withClause = opinions.filter((o) => o.avecClause);
+  const reservedLots = opinions.filter((o) => o.reservation !== '');
+  // Hours of the lots proposed for reservation are not part of the proposal.
+  const hours = (sizing?.lots ?? []).reduce((sum, r, i) => sum + (r.clause && !lots[i]!.reservation ? (r.heures ?? 0) : 0), 0);
   return {
     document: {
       titre: `Avis motivé – ${typography(p.intitule)}`,
@@ -154,7 +213,8 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
     lots: opinions,
     calcule: sizing !== undefined,
     synthese: sizing
-      ? `Sur ${plural(opinions.length, 'lot', 'lots')}, ${plural(withClause.length, 'lot peut', 'lots peuvent')} porter une clause d’insertion, pour un total de ${plural(sizing.total.heures, 'heure', 'heures')} d’insertion.`
+      ? `Sur ${plural(opinions.length, 'lot', 'lots')}, ${plural(withClause.length, 'lot peut', 'lots peuvent')} porter une clause d’insertion, pour un total de ${plural(hours, 'heure', 'heures')} d’insertion` +
+        (reservedLots.length > 0 ? ` ; ${reservedLots.length === 1 ? `le lot ${reservedLots[0]!.numero} est proposé` : `les lots ${reservedLots.map((o) => o.numero).join(', ')} sont proposés`} en lot réservé.` : '.')
       : '',
     obligation: { texte: sizing?.obligation.motif ?? '', obligatoire: sizing?.obligation.obligatoire ?? false },
     territoire: sizing?.territoire.motif ?? '',
