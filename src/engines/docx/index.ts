@@ -12,6 +12,7 @@ import { dotPathParser } from './parser.js';
 import { writeProperties } from './properties.js';
 import { addWatermark } from './watermark.js';
 import { embedImages, prepareImages } from './images.js';
+import { generatePackage } from './package.js';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const DRAFT_MARK = 'PROJET';
@@ -92,5 +93,6 @@ export function renderDocx(templatePath: string, viewModel: BaseViewModel, optio
   embedImages(zip, images);
   writeProperties(zip, viewModel.document, options.now);
   if (viewModel.brouillon) addWatermark(zip, DRAFT_MARK);
-  return zip.generate({ type: 'nodebuffer', compression: 'DEFLATE', mimeType: DOCX_CONTENT_TYPE });
+  // Reproducible package: fixed entry dates, order and compression (package.ts).
+  return generatePackage(zip, DOCX_CONTENT_TYPE);
 }
