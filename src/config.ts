@@ -2,6 +2,9 @@
  * The service's settings, read once from the environment with documented defaults (see the README's
  * "Settings" table). Every limit that protects the service against hostile input lives here.
  */
+import { resolve } from 'node:path';
+import { fromRoot } from './core/paths.js';
+
 
 export interface InputLimits {
   /** Largest JSON body, in bytes. */
@@ -51,8 +54,22 @@ export interface WorkerSettings {
   memoryMb: number;
 }
 
+export interface StoreSettings {
+  /** Which store keeps the organisations' work: "sqlite" (embedded, the default). */
+  strategy: string;
+  /** Folder of the embedded database and of the archived files. */
+  dataDir: string;
+  /** Connection string of a networked store. */
+  url?: string;
+  /** The first facilitator key (all scopes), when set; otherwise the first start creates and prints one. */
+  adminKey?: string;
+  /** Name of the facilitator organisation created at the first start. */
+  adminOrganisation: string;
+}
+
 export interface Settings {
   server: ServerSettings;
+  store: StoreSettings;
   input: InputLimits;
   spreadsheets: SpreadsheetLimits;
   workers: WorkerSettings;
@@ -92,6 +109,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS', 30_000),
       idleTimeoutMs: positive(env, 'IDLE_TIMEOUT_MS', 60_000),
       keepAliveTimeoutMs: positive(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000),
+    },
+    store: {
+      strategy: env.STORE?.trim() || 'sqlite',
+      dataDir: resolve(env.DATA_DIR?.trim() || fromRoot('data')),
+      url: env.DATABASE_URL?.trim() || undefined,
+      adminKey: env.DOCS_ADMIN_KEY?.trim() || undefined,
+      adminOrganisation: env.DOCS_ADMIN_ORGANISATION?.trim() || 'Structure porteuse de la clause',
     },
     input: {
       jsonBytes: positive(env, 'MAX_BODY_BYTES', DEFAULT_INPUT_LIMITS.jsonBytes),

@@ -96,6 +96,47 @@ export class BusyError extends ServiceError {
   readonly title = 'Service occupé';
 }
 
+/** No key, or a key that is unknown or revoked (401). */
+export class UnauthorizedError extends ServiceError {
+  readonly status = 401;
+  readonly slug = 'non-authentifie';
+  readonly title = 'Authentification requise';
+}
+
+/** The key is valid but lacks the scope the operation needs (403). */
+export class ForbiddenError extends ServiceError {
+  readonly status = 403;
+  readonly slug = 'droits-insuffisants';
+  readonly title = 'Droits insuffisants';
+}
+
+/** The request contradicts the state of a stored resource (a reused idempotency key…) (409). */
+export class ConflictError extends ServiceError {
+  readonly status = 409;
+  readonly slug = 'conflit';
+  readonly title = 'Conflit';
+}
+
+/** The resource exists but not with this method (405); `allow` lists the methods it has. */
+export class MethodNotAllowedError extends ServiceError {
+  readonly status = 405;
+  readonly slug = 'methode-non-autorisee';
+  readonly title = 'Méthode non autorisée';
+  constructor(
+    detail: string,
+    readonly allow: string[] = [],
+  ) {
+    super(detail, []);
+  }
+}
+
+/** No representation matches the Accept header (406). */
+export class NotAcceptableError extends ServiceError {
+  readonly status = 406;
+  readonly slug = 'format-non-acceptable';
+  readonly title = 'Format non acceptable';
+}
+
 /** A ServiceError as plain data, to cross a worker thread's boundary and be rebuilt on the other side. */
 export interface SerializedServiceError {
   name: string;
@@ -112,6 +153,9 @@ const SERVICE_ERRORS: Record<string, new (detail: string, errors?: FieldError[])
   NotFoundError,
   RenderUnavailableError,
   BusyError,
+  UnauthorizedError,
+  ForbiddenError,
+  ConflictError,
 };
 
 export function serializeServiceError(error: ServiceError): SerializedServiceError {

@@ -68,6 +68,11 @@ export interface DocumentKind<Input = unknown, ViewModel extends BaseViewModel =
    * the form fields. Kinds without it accept JSON files only.
    */
   readUploads?(files: UploadedFile[]): Promise<Record<string, unknown>>;
+  /**
+   * What this kind takes from a dossier (the latest input of each kind saved for one convention, the
+   * convention's under "convention"), so that the user gives only what is new. Merged under the input.
+   */
+  fromDossier?(dossier: Record<string, unknown>): Record<string, unknown>;
   /** File name without extension, e.g. "convention-partenariat-cc-trois-vallees-2026-12-01". */
   fileName(viewModel: ViewModel): string;
 }

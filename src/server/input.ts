@@ -11,7 +11,7 @@ import { FORBIDDEN_KEYS, forbiddenKeyError, parseJson, STRUCTURE_LIMITS } from '
 import type { UploadedFile } from '../core/uploads.js';
 
 /** Field names used by the form and the API besides the data. */
-export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees']);
+export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees', '_csrf']);
 
 /** Objects whose keys are all indexes ("lots.0", "lots.1") become lists, in index order. */
 function listsFromIndexes(node: unknown): unknown {

@@ -8,9 +8,11 @@ import multer from 'multer';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.js';
 import { formatSize } from '../core/french.js';
 import { errorPage } from '../web/pages.js';
+import { CorruptionError } from '../store/files.js';
 import {
   FieldError,
   InvalidInputError,
+  MethodNotAllowedError,
   PayloadTooLargeError,
   ServiceError,
   TemplateError,
@@ -138,12 +140,15 @@ export function problemHandler(log: ServerErrorLog, limits?: InputLimits): Error
   return (error, req, res, _next) => {
     const problem = toProblem(error, req.path, limits);
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
-    if (problem.status >= 500) log(`${req.method} ${req.path} failed`, error, requestId);
+    if (error instanceof CorruptionError) log(`CORRUPTION: stored file ${error.sha256} does not match its hash (${req.method} ${req.path})`, error, requestId);
+    else if (problem.status >= 500) log(`${req.method} ${req.path} failed`, error, requestId);
     if (res.headersSent) {
       res.end();
       return;
     }
     if (problem.status === 429 || problem.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+    if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
     const answer = requestId ? { ...problem, requestId } : problem;
     // A browser (that prefers HTML to JSON) gets a page; programs get problem+json.
     if (req.accepts(['application/problem+json', 'application/json', 'text/html']) === 'text/html') {

@@ -14,16 +14,27 @@ const templates = {
   form: read('form.mustache'),
   section: read('section.mustache'),
   error: read('error.mustache'),
+  login: read('login.mustache'),
 };
+
+/** The signed-in organisation and the CSRF token that every form of the page carries. */
+export interface WebSession {
+  organisation: string;
+  csrf: string;
+}
 
 const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF (à signer)', docx: 'DOCX (Word, modifiable)', html: 'HTML (aperçu)', md: 'Markdown (texte à coller)', txt: 'Texte brut' };
 
-function page(title: string, content: string): string {
-  return Mustache.render(templates.layout, { titre: title, contenu: content });
+function page(title: string, content: string, session?: WebSession): string {
+  return Mustache.render(templates.layout, { titre: title, contenu: content, session });
 }
 
-export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[]): string {
-  return page('Accueil', Mustache.render(templates.index, { types: kinds }));
+export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[], session?: WebSession): string {
+  return page('Accueil', Mustache.render(templates.index, { types: kinds }), session);
+}
+
+export function loginPage(error?: string): string {
+  return page('Connexion', Mustache.render(templates.login, { erreur: error }));
 }
 
 export interface FormPageState {
@@ -34,6 +45,7 @@ export interface FormPageState {
   problem?: { title: string; detail: string };
   format?: string;
   mode?: string;
+  session?: WebSession;
 }
 
 export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: string[], state: FormPageState = {}): string {
@@ -49,10 +61,11 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
       formats: formats.map((id) => ({ id, label: FORMAT_LABELS[id] ?? id, selected: id === (state.format ?? 'pdf') })),
       donneesMasquees: state.hidden && Object.keys(state.hidden).length > 0 ? JSON.stringify(state.hidden) : '',
       tableur: Boolean(kind.readUploads),
+      csrf: state.session?.csrf,
     },
     { section: templates.section },
   );
-  return page(kind.title, content);
+  return page(kind.title, content, state.session);
 }
 
 /** The page a browser gets for an error outside the forms (the API answers problem+json). */

@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { partnerLetterFromDossier } from '../_shared/from-dossier.js';
 import { avenantSchema, type AvenantInput } from './schema.js';
 import { buildAvenantViewModel, checkAvenant, type AvenantViewModel } from './view-model.js';
 
@@ -14,5 +15,6 @@ export const avenant = registerKind<AvenantInput, AvenantViewModel>({
   example: fromRoot('fixtures', 'avenant.json'),
   buildViewModel: buildAvenantViewModel,
   check: checkAvenant,
+  fromDossier: partnerLetterFromDossier,
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avenant-${slug(vm.numero, 10)}-convention-${slug(vm.donneurOrdre.nom, 40)}-${vm.dateIso}`,
 });

@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { partiesFromDossier, buyerName } from '../_shared/from-dossier.js';
 import { avisMotiveSchema, type AvisMotiveInput } from './schema.js';
 import { buildAvisMotiveViewModel, checkAvisMotive, type AvisMotiveViewModel } from './view-model.js';
 
@@ -14,5 +15,6 @@ export const avisMotive = registerKind<AvisMotiveInput, AvisMotiveViewModel>({
   example: fromRoot('fixtures', 'avis-motive.json'),
   buildViewModel: buildAvisMotiveViewModel,
   check: checkAvisMotive,
+  fromDossier: (d) => ({ structurePorteuse: partiesFromDossier(d).structurePorteuse, donneurOrdre: buyerName(d) ? { nom: buyerName(d) } : undefined }),
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}avis-motive-${slug(vm.projet.intitule, 40)}-${vm.dateIso}`,
 });

@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { facilitatorName, facilitatorContact, buyerName, signatoryOfContact } from '../_shared/from-dossier.js';
 import { readBilanUploads } from '../_shared/bilan.js';
 import { bilanAnnuelSchema, type BilanAnnuelInput } from './schema.js';
 import { buildBilanAnnuelViewModel, checkBilanAnnuel, type BilanAnnuelViewModel } from './view-model.js';
@@ -16,5 +17,6 @@ export const bilanAnnuel = registerKind<BilanAnnuelInput, BilanAnnuelViewModel>(
   buildViewModel: buildBilanAnnuelViewModel,
   check: checkBilanAnnuel,
   readUploads: readBilanUploads,
+  fromDossier: (d) => ({ structurePorteuse: facilitatorName(d), acheteur: buyerName(d), signataire: signatoryOfContact(facilitatorContact(d)) }),
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}bilan-annuel-${slug(vm.annee, 10)}-${slug(vm.acheteur, 40)}`,
 });

@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { facilitatorName, facilitatorContact, signatoryOfContact } from '../_shared/from-dossier.js';
 import { readBilanUploads } from '../_shared/bilan.js';
 import { bilanMarcheSchema, type BilanMarcheInput } from './schema.js';
 import { buildBilanMarcheViewModel, checkBilanMarche, type BilanMarcheViewModel } from './view-model.js';
@@ -16,5 +17,6 @@ export const bilanMarche = registerKind<BilanMarcheInput, BilanMarcheViewModel>(
   buildViewModel: buildBilanMarcheViewModel,
   check: checkBilanMarche,
   readUploads: readBilanUploads,
+  fromDossier: (d) => ({ structurePorteuse: facilitatorName(d), signataire: signatoryOfContact(facilitatorContact(d)) }),
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}bilan-${slug(vm.marche.reference, 40)}-${vm.dateIso}`,
 });

@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { buyerName, facilitatorContact } from '../_shared/from-dossier.js';
 import { clauseDceSchema, type ClauseDceInput } from './schema.js';
 import { buildClauseDceViewModel, checkClauseDce, type ClauseDceViewModel } from './view-model.js';
 
@@ -15,5 +16,6 @@ export const clauseDce = registerKind<ClauseDceInput, ClauseDceViewModel>({
   example: fromRoot('fixtures', 'clause-dce.json'),
   buildViewModel: buildClauseDceViewModel,
   check: checkClauseDce,
+  fromDossier: (d) => ({ acheteur: buyerName(d) ? { nom: buyerName(d) } : undefined, facilitateur: facilitatorContact(d) }),
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}clause-sociale-dce-${slug(vm.document.reference, 40)}`,
 });

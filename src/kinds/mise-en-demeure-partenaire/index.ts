@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { partnerLetterFromDossier } from '../_shared/from-dossier.js';
 import { miseEnDemeurePartenaireSchema, type MiseEnDemeurePartenaireInput } from './schema.js';
 import { buildMiseEnDemeurePartenaireViewModel, type MiseEnDemeurePartenaireViewModel } from './view-model.js';
 
@@ -13,5 +14,6 @@ export const miseEnDemeurePartenaire = registerKind<MiseEnDemeurePartenaireInput
   template: fromRoot('templates', 'mise-en-demeure-partenaire', 'mise-en-demeure-partenaire.docx'),
   example: fromRoot('fixtures', 'mise-en-demeure-partenaire.json'),
   buildViewModel: buildMiseEnDemeurePartenaireViewModel,
+  fromDossier: partnerLetterFromDossier,
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}mise-en-demeure-${slug(vm.destinataire.nom, 40)}-${vm.dateIso}`,
 });

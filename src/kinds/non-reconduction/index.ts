@@ -2,6 +2,7 @@
 import { registerKind } from '../../core/registry.js';
 import { slug } from '../../core/french.js';
 import { fromRoot } from '../../core/paths.js';
+import { partnerLetterFromDossier } from '../_shared/from-dossier.js';
 import { nonReconductionSchema, type NonReconductionInput } from './schema.js';
 import { buildNonReconductionViewModel, checkNonReconduction, type NonReconductionViewModel } from './view-model.js';
 
@@ -14,5 +15,6 @@ export const nonReconduction = registerKind<NonReconductionInput, NonReconductio
   example: fromRoot('fixtures', 'non-reconduction.json'),
   buildViewModel: buildNonReconductionViewModel,
   check: checkNonReconduction,
+  fromDossier: partnerLetterFromDossier,
   fileName: (vm) => `${vm.brouillon ? 'projet-' : ''}non-reconduction-${slug(vm.destinataire.nom, 40)}-${vm.dateIso}`,
 });

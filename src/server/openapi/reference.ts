@@ -1,0 +1,83 @@
+/**
+ * The document kinds: their list, the JSON Schema of each kind's input and a complete example
+ * (public: they describe the API, like the OpenAPI description itself).
+ */
+import '../../kinds/index.js';
+import { listKinds } from '../../core/registry.js';
+import { MODES } from '../../core/validation.js';
+import { FORMAT_IDS } from '../../formats.js';
+import { describeOperation, describeTag, json, problems, type ParameterSpec } from './registry.js';
+
+export const KINDS_TAG = 'Types de document';
+
+describeTag({ name: KINDS_TAG, description: 'Les types de document que le service sait produire, le schéma JSON de leurs données et un exemple complet.' });
+
+const kindParameter = (): ParameterSpec => ({
+  name: 'kind',
+  in: 'path',
+  required: true,
+  description: 'Le type de document.',
+  schema: { type: 'string', enum: listKinds().map((k) => k.id) },
+  example: 'convention',
+});
+
+const unknownKind = () => problems({ 404: 'Type de document inconnu.' });
+
+describeOperation({
+  method: 'get',
+  path: '/api/v1/kinds',
+  operationId: 'lister_types',
+  tags: [KINDS_TAG],
+  summary: 'Lister les types de document',
+  description: 'Chaque type avec son titre, sa description, ses formats, ses modes, l’adresse de sa génération, celle de son exemple et le schéma JSON de ses données.',
+  public: true,
+  responses: {
+    200: json('Les types de document.', {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', description: 'Identifiant du type, utilisé dans les adresses.' },
+          title: { type: 'string', description: 'Nom du document.' },
+          description: { type: 'string' },
+          formats: { type: 'array', items: { enum: [...FORMAT_IDS] } },
+          modes: { type: 'array', items: { enum: [...MODES] } },
+          endpoint: { type: 'string', description: 'Adresse de la génération (POST).' },
+          example: { type: 'string', description: 'Adresse d’un exemple complet de données.' },
+          schema: { type: 'object', description: 'Schéma JSON (draft 2020-12) des données.' },
+        },
+        required: ['id', 'title', 'description', 'formats', 'modes', 'endpoint', 'example', 'schema'],
+      },
+    }),
+  },
+});
+
+describeOperation({
+  method: 'get',
+  path: '/api/v1/kinds/{kind}/schema',
+  operationId: 'schema_type',
+  tags: [KINDS_TAG],
+  summary: 'Schéma JSON des données d’un type de document',
+  description: 'Le schéma JSON (draft 2020-12) des données du type, identifié par son adresse ($id)\u00a0: noms des champs, libellés français (title), formats, valeurs permises, champs obligatoires pour un document final.',
+  public: true,
+  parameters: [kindParameter()],
+  responses: {
+    200: { description: 'Le schéma JSON.', content: { 'application/schema+json': { type: 'object' } } },
+    ...unknownKind(),
+  },
+});
+
+describeOperation({
+  method: 'get',
+  path: '/api/v1/kinds/{kind}/example',
+  operationId: 'exemple_type',
+  tags: [KINDS_TAG],
+  summary: 'Exemple complet de données d’un type de document',
+  description: 'Des données complètes et valides, à envoyer telles quelles à la génération ou à adapter.',
+  public: true,
+  parameters: [kindParameter()],
+  responses: {
+    200: json('L’exemple, conforme au schéma du type.'),
+    ...unknownKind(),
+  },
+});
