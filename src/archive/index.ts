@@ -13,8 +13,7 @@ import { ConflictError, InvalidInputError, NotFoundError, type FieldError } from
 import { PROJECT_ROOT } from '../core/paths.js';
 import { getKind } from '../core/registry.js';
 import { checkOptions, type GeneratedDocument, type Generator } from '../generator.js';
-import { FORMATS } from '../formats.js';
-import type { Dossier, DocumentRecord, Store } from '../store/types.js';
+import type { Dossier, DocumentRecord, Organisation, Store } from '../store/types.js';
 
 const templateVersions = new Map<string, string>();
 
@@ -66,13 +65,21 @@ export async function buyerFor(store: Store, principal: Principal, name: string 
   if (!name) {
     throw new InvalidInputError('Acheteur inconnu.', [{ path: 'donneurOrdre.nom', type: 'any.required', message: 'Le nom du donneur d’ordre est nécessaire pour rattacher le dossier à son acheteur.' }]);
   }
+  return (await linkedBuyer(store, principal, name)).organisation.id;
+}
+
+/**
+ * The buyer of that name that this facilitator works with, created and linked on first use. A
+ * buyer of the same name that works with another facilitator stays its own record.
+ */
+export async function linkedBuyer(store: Store, principal: Principal, name: string): Promise<{ organisation: Organisation; created: boolean }> {
   const existing = await store.findOrganisation('acheteur', name);
-  // A buyer of the same name that this facilitator does not work with stays someone else's.
-  if (existing && canSee(principal, existing.id)) return existing.id;
-  const created = existing ? await store.createOrganisation({ nom: `${name} (${principal.organisation.nom})`, type: 'acheteur' }) : await store.createOrganisation({ nom: name, type: 'acheteur' });
-  await store.linkBuyer(principal.organisation.id, created.id);
-  principal.visibles.push(created.id);
-  return created.id;
+  if (existing && canSee(principal, existing.id)) return { organisation: existing, created: false };
+  const organisation = await store.createOrganisation({ nom: existing ? `${name} (${principal.organisation.nom})` : name, type: 'acheteur' });
+  await store.linkBuyer(principal.organisation.id, organisation.id);
+  principal.visibles.push(organisation.id);
+  await store.audit({ organisationId: principal.organisation.id, cleId: principal.key.id, action: 'organisation.creee', cible: organisation.id, details: { nom: organisation.nom } });
+  return { organisation, created: true };
 }
 
 const conventionTitle = (c: Record<string, unknown>) => {
@@ -159,12 +166,12 @@ export async function generateDocument(store: Store, generator: Generator, princ
 
 /** A stored document's file in a format: served from the archive (hash checked), or rebuilt from its stored input and kept. */
 export async function storedFile(store: Store, generator: Generator, record: DocumentRecord, format: string): Promise<{ doc: GeneratedDocument; regenerated: boolean }> {
+  checkOptions({ format });
   const file = record.fichiers.find((f) => f.format === format);
   if (file) {
     const bytes = await store.readFile(file.sha256);
     return { doc: { bytes, contentType: file.contentType, fileName: file.fileName, sha256: file.sha256, mode: record.mode, missing: [] }, regenerated: false };
   }
-  if (!FORMATS[format]) checkOptions({ format });
   const kind = getKind(record.kind);
   if (templateVersion(kind.template) !== record.versionModele) {
     throw new ConflictError('Le modèle a changé depuis la génération.', [

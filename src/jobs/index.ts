@@ -7,10 +7,9 @@
 import PizZip from 'pizzip';
 import Joi from 'joi';
 import type { Principal } from '../access/index.js';
-import { InvalidInputError, type FieldError } from '../core/errors.js';
-import { ServiceError } from '../core/errors.js';
+import { InvalidInputError, ServiceError, type FieldError } from '../core/errors.js';
 import { slug } from '../core/french.js';
-import { getKind } from '../core/registry.js';
+import { listKinds } from '../core/registry.js';
 import { validate } from '../core/validation.js';
 import { FORMAT_IDS } from '../formats.js';
 import type { Generator } from '../generator.js';
@@ -74,15 +73,8 @@ export function itemsOf(request: JobRequest): Item[] {
 export function checkJob(raw: unknown): { request: JobRequest; items: Item[] } {
   const request = validate<JobRequest>(jobSchema as unknown as Joi.ObjectSchema, raw, 'final').value;
   const items = itemsOf(request);
-  const unknownKinds = items.map((it, i) => [i, it.kind] as const).filter(([, k]) => {
-    try {
-      getKind(k);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  const errors: FieldError[] = unknownKinds.map(([i, k]) => ({ path: `documents.${i}.kind`, type: 'any.only', message: `Type de document inconnu : « ${k} ».` }));
+  const known = new Set(listKinds().map((k) => k.id));
+  const errors: FieldError[] = items.flatMap((it, i) => (known.has(it.kind) ? [] : [[i, it.kind] as const])).map(([i, k]) => ({ path: `documents.${i}.kind`, type: 'any.only', message: `Type de document inconnu : « ${k} ».` }));
   if (items.length === 0) errors.push({ path: 'annee', type: 'annee.vide', message: 'Aucun marché en cours cette année dans les données : aucun bilan à produire.' });
   if (items.length > MAX_JOB_ITEMS) errors.push({ path: 'annee', type: 'array.max', message: `Au plus ${MAX_JOB_ITEMS} documents par lot.` });
   if (errors.length > 0) throw new InvalidInputError('Lot de documents invalide.', errors);

@@ -21,6 +21,7 @@ import { hiddenKeys } from '../web/form.js';
 import { formPage, indexPage, loginPage, type WebSession } from '../web/pages.js';
 import { readDocumentInput } from './input.js';
 import { sendDocument } from './routes/send.js';
+import { queryDay, queryString } from './routes/context.js';
 import { jsonSchemaOf } from './json-schema.js';
 import { kindSchemaHandler, openApiRouter } from './openapi/index.js';
 import { createLogger, requestLogger, type Logger } from './log.js';
@@ -84,11 +85,6 @@ function singleQueryValues(req: Request, _res: Response, next: NextFunction): vo
     return;
   }
   next();
-}
-
-function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 export function createApp(generator: Generator, options: AppOptions = {}): express.Express {
@@ -183,10 +179,7 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
 
   // Insertion-goal sizing.
   app.get('/api/v1/insertion-goals/catalog', (req, res) => {
-    const date = queryString(req, 'date');
-    if (date !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)) || new Date(date).toISOString().slice(0, 10) !== date)) {
-      throw new InvalidInputError('Date invalide.', [{ path: 'date', type: 'date.format', message: '« date » doit être une date au format AAAA-MM-JJ.' }]);
-    }
+    const date = queryDay(req, 'date', 'date');
     res.json(catalogue(date ? new Date(date) : new Date()));
   });
 

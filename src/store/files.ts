@@ -35,11 +35,14 @@ export class FileArea {
     return join(this.files, hash.slice(0, 2), hash);
   }
 
-  /** Writes the bytes under their hash (once: the same bytes are the same file) and returns the hash. */
-  put(bytes: Buffer): string {
+  /**
+   * Writes the bytes under their hash (once: the same bytes are the same file); `created` says
+   * whether this call wrote it, so that a failed write of its row removes only what it added.
+   */
+  put(bytes: Buffer): { hash: string; created: boolean } {
     const hash = sha256(bytes);
     const target = this.pathOf(hash);
-    if (existsSync(target)) return hash;
+    if (existsSync(target)) return { hash, created: false };
     mkdirSync(join(this.files, hash.slice(0, 2)), { recursive: true });
     const temporary = join(this.tmp, `${hash}.${randomBytes(6).toString('hex')}`);
     const fd = openSync(temporary, 'wx', 0o600);
@@ -51,11 +54,7 @@ export class FileArea {
       closeSync(fd);
     }
     renameSync(temporary, target);
-    return hash;
-  }
-
-  has(hash: string): boolean {
-    return existsSync(this.pathOf(hash));
+    return { hash, created: true };
   }
 
   async read(hash: string): Promise<Buffer> {

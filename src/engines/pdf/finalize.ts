@@ -193,16 +193,14 @@ function dropBrowserMetadata(pdf: PDFDocument): void {
 }
 
 /**
- * Saves the document with a file identifier (/ID of the trailer) derived from its content: the
- * first 16 bytes of the SHA-256 of the file written without /ID. Same content, same identifier;
- * any other content, another one. Chromium writes none, and pdf-lib would keep any it found.
+ * The file identifier (/ID of the trailer): the first 16 bytes of the SHA-256 of what the file is
+ * made of (the printed HTML and the finishing options). Same content, same identifier; any other
+ * content, another one — without writing the file twice. Chromium writes none.
  */
-async function saveWithContentId(pdf: PDFDocument): Promise<Uint8Array> {
-  pdf.context.trailerInfo.ID = undefined;
-  const withoutId = await pdf.save(SAVE_OPTIONS);
-  const id = createHash('sha256').update(withoutId).digest('hex').slice(0, 32).toUpperCase();
+function setContentId(pdf: PDFDocument, options: FinalizeOptions): void {
+  const { source, ...finishing } = options;
+  const id = createHash('sha256').update(source).update(JSON.stringify(finishing)).digest('hex').slice(0, 32).toUpperCase();
   pdf.context.trailerInfo.ID = pdf.context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
-  return pdf.save(SAVE_OPTIONS);
 }
 
 export interface FinalizeOptions {
@@ -212,6 +210,8 @@ export interface FinalizeOptions {
   signatureFields: boolean;
   now: Date;
   producer: string;
+  /** What the printed file was made from (its HTML, header and footer): the source of its /ID. */
+  source: string;
 }
 
 /**
@@ -220,7 +220,7 @@ export interface FinalizeOptions {
  * (its version as Creator and Producer, the print time as CreationDate and ModDate) are dropped
  * and the properties set anew, the dates from the generation date (PDF dates, in UTC, to the
  * second); Chromium's structure ids are renumbered (normaliseStructureIds); the file is written
- * with fixed options and a content-derived /ID.
+ * with fixed options and a /ID derived from its source.
  */
 export async function finalizePdf(bytes: Uint8Array, options: FinalizeOptions): Promise<Buffer> {
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
@@ -245,5 +245,6 @@ export async function finalizePdf(bytes: Uint8Array, options: FinalizeOptions): 
     }
   }
   normaliseStructureIds(pdf);
-  return Buffer.from(await saveWithContentId(pdf));
+  setContentId(pdf, options);
+  return Buffer.from(await pdf.save(SAVE_OPTIONS));
 }

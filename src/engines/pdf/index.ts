@@ -27,6 +27,8 @@ export function markSignatureZones(body: string, viewModel: BaseViewModel): stri
 export async function renderPdf(pool: ChromiumPool, doc: HtmlDocument, viewModel: BaseViewModel, now: Date): Promise<Buffer> {
   const printable: HtmlDocument = { ...doc, body: markSignatureZones(doc.body, viewModel) };
   const html = renderPage(printable, viewModel, { media: 'print' });
+  const header = `<div style="${MARGIN_STYLE}text-align:right;">${doc.header}</div>`;
+  const footer = `<div style="${MARGIN_STYLE}text-align:center;">${doc.footer}</div>`;
   const printed = await pool.withPage(async (page) => {
     await page.setContent(html, { waitUntil: 'load' });
     return page.pdf({
@@ -34,8 +36,8 @@ export async function renderPdf(pool: ChromiumPool, doc: HtmlDocument, viewModel
       preferCSSPageSize: true,
       printBackground: true,
       displayHeaderFooter: true,
-      headerTemplate: `<div style="${MARGIN_STYLE}text-align:right;">${doc.header}</div>`,
-      footerTemplate: `<div style="${MARGIN_STYLE}text-align:center;">${doc.footer}</div>`,
+      headerTemplate: header,
+      footerTemplate: footer,
       tagged: true,
       outline: true,
     });
@@ -46,5 +48,6 @@ export async function renderPdf(pool: ChromiumPool, doc: HtmlDocument, viewModel
     signatureFields: !viewModel.brouillon,
     now,
     producer: PRODUCER,
+    source: `${html}\u0000${header}\u0000${footer}`,
   });
 }

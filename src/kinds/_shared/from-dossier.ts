@@ -4,6 +4,7 @@
  * of each kind (`donnees.convention`, `donnees['clause-dce']`…); each kind picks what it needs and
  * asks only for what is new.
  */
+import { capitalize } from '../../core/french.js';
 
 type Data = Record<string, unknown>;
 
@@ -87,5 +88,5 @@ export function dceMarket(dossier: Data): Data | undefined {
 export function signatoryOfContact(contact: Data | undefined): Data | undefined {
   if (!contact) return undefined;
   const fonction = typeof contact.fonction === 'string' ? contact.fonction : undefined;
-  return compact({ civilite: contact.civilite, prenom: contact.prenom, nom: contact.nom, qualite: fonction ? fonction.charAt(0).toUpperCase() + fonction.slice(1) : undefined });
+  return compact({ civilite: contact.civilite, prenom: contact.prenom, nom: contact.nom, qualite: fonction ? capitalize(fonction) : undefined });
 }

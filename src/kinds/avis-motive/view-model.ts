@@ -135,12 +135,11 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
     const recommended = r.leviers.filter((l) => l.recommande);
     const main = recommended[0];
     const reservation = lots[i]!.reservation;
+    const lot = { numero: r.numero, intitule: typography(lots[i]!.intitule), famille: r.famille.libelle, montant: formatAmount(lots[i]!.montantHT) };
+    // A lot proposed for reservation carries no hours: neither the computed ones nor their calculation.
     if (reservation) {
       return {
-        numero: r.numero,
-        intitule: typography(lots[i]!.intitule),
-        famille: r.famille.libelle,
-        montant: formatAmount(lots[i]!.montantHT),
+        ...lot,
         avecClause: false,
         sansClause: false,
         clause: 'lot réservé',
@@ -157,10 +156,7 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
       };
     }
     return {
-      numero: r.numero,
-      intitule: typography(lots[i]!.intitule),
-      famille: r.famille.libelle,
-      montant: formatAmount(lots[i]!.montantHT),
+      ...lot,
       avecClause: r.clause,
       sansClause: !r.clause,
       clause: r.clause ? 'oui' : 'non',

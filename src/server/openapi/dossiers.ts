@@ -1,8 +1,9 @@
 /**
  * Dossiers: one convention between a buyer and its facilitator, the latest input of every document
- * made for it, its documents; export and import as JSON (src/server/routes/dossiers.ts). The bodies
- * below restate that file's joi schemas: exporting them would let requestBody take them directly.
+ * made for it, its documents; export and import as JSON (src/server/routes/dossiers.ts, whose joi
+ * schemas are the request bodies).
  */
+import { dossierSchema, updateSchema } from '../routes/dossiers.js';
 import { ARCHIVED_DOCUMENT_SCHEMA } from './archive.js';
 import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef, type HeaderSpec } from './registry.js';
 
@@ -78,16 +79,7 @@ describeOperation({
   tags: [DOSSIERS_TAG],
   summary: 'Créer un dossier à partir d’une convention',
   description: 'L’acheteur est celui de la convention (donneur d’ordre), ou celui indiqué.',
-  requestBody: {
-    content: {
-      'application/json': {
-        type: 'object',
-        properties: { titre, acheteurId: { type: 'string', maxLength: 100, title: 'Acheteur' }, convention },
-        required: ['convention'],
-        additionalProperties: false,
-      },
-    },
-  },
+  requestBody: { content: { 'application/json': dossierSchema } },
   responses: {
     201: { ...json('Le dossier créé.', schemaRef(DOSSIER_SCHEMA)), headers: { ...etag, Location: { description: 'L’adresse du dossier.' } } },
     ...problems({ 400: 'Données invalides.', 403: 'Clé sans le droit generate.', 404: 'Acheteur introuvable.' }),
@@ -116,7 +108,7 @@ describeOperation({
     idParameter('L’identifiant du dossier.'),
     { name: 'If-Match', in: 'header', description: 'La version lue (ETag)\u00a0: la modification est refusée (409) si le dossier a changé entre-temps.', schema: { type: 'string' } },
   ],
-  requestBody: { content: { 'application/json': { type: 'object', properties: { titre, donnees }, required: ['donnees'], additionalProperties: false } } },
+  requestBody: { content: { 'application/json': updateSchema } },
   responses: {
     200: { ...json('Le dossier modifié.', schemaRef(DOSSIER_SCHEMA)), headers: etag },
     ...notFound(),

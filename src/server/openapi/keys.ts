@@ -1,8 +1,9 @@
 /**
  * Organisations and their API keys (src/server/routes/keys.ts): a manage key creates and revokes
- * the keys of its organisation and, for a facilitator, of the buyers it works with. The bodies below
- * restate that file's joi schemas: exporting them would let requestBody take them directly.
+ * the keys of its organisation and, for a facilitator, of the buyers it works with; that file's joi
+ * schemas are the request bodies.
  */
+import { keySchema, organisationSchema } from '../routes/keys.js';
 import { SCOPES } from '../../store/types.js';
 import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
 
@@ -58,16 +59,7 @@ describeOperation({
   tags: [KEYS_TAG],
   summary: 'Déclarer un acheteur',
   description: 'Une structure porteuse déclare un acheteur avec qui elle travaille\u00a0; un acheteur déjà déclaré est rendu tel quel (200).',
-  requestBody: {
-    content: {
-      'application/json': {
-        type: 'object',
-        properties: { nom: { type: 'string', minLength: 1, maxLength: 200, title: 'Nom de l’acheteur' } },
-        required: ['nom'],
-        additionalProperties: false,
-      },
-    },
-  },
+  requestBody: { content: { 'application/json': organisationSchema } },
   responses: {
     200: json('L’acheteur déjà déclaré.', schemaRef(ORGANISATION_SCHEMA)),
     201: { ...json('L’acheteur déclaré.', schemaRef(ORGANISATION_SCHEMA)), headers: { Location: { description: 'L’adresse de l’organisation.' } } },
@@ -95,20 +87,7 @@ describeOperation({
   tags: [KEYS_TAG],
   summary: 'Créer une clé d’API',
   description: 'Le secret est dans la réponse, une seule fois\u00a0: conservez-le.',
-  requestBody: {
-    content: {
-      'application/json': {
-        type: 'object',
-        properties: {
-          nom: { type: 'string', minLength: 1, maxLength: 100, title: 'Nom de la clé' },
-          scopes: { ...scopes, minItems: 1, uniqueItems: true, default: ['generate', 'read'], title: 'Droits' },
-          organisationId: { type: 'string', maxLength: 100, title: 'Organisation', description: 'Par défaut, celle de la clé.' },
-        },
-        required: ['nom'],
-        additionalProperties: false,
-      },
-    },
-  },
+  requestBody: { content: { 'application/json': keySchema } },
   responses: {
     201: {
       ...json('La clé et son secret.', {

@@ -67,9 +67,9 @@ export function archiveRouter(ctx: RouteContext): Router {
     res.json(documentMetadata(await load(res, String(req.params.id)), true));
   });
 
-  const serve = async (res: Response, record: DocumentRecord, doc: GeneratedDocument, action: string) => {
+  const serve = async (res: Response, record: DocumentRecord, format: string, doc: GeneratedDocument, action: string) => {
     const p = principal(res);
-    await store.audit({ organisationId: p.organisation.id, cleId: p.key.id, action, cible: record.id, details: { format: doc.fileName.split('.').pop(), sha256: doc.sha256 } });
+    await store.audit({ organisationId: p.organisation.id, cleId: p.key.id, action, cible: record.id, details: { format, sha256: doc.sha256 } });
     res.setHeader('X-Document-Id', record.id);
     sendDocument(res, doc, 'attachment');
   };
@@ -86,7 +86,7 @@ export function archiveRouter(ctx: RouteContext): Router {
       ]);
     }
     const { doc } = await storedFile(store, generator, record, format);
-    await serve(res, record, doc, 'document.telecharge');
+    await serve(res, record, format, doc, 'document.telecharge');
   });
 
   router.post('/api/v1/documents/:id/regenerate', async (req, res) => {
@@ -96,7 +96,7 @@ export function archiveRouter(ctx: RouteContext): Router {
     const { format } = checkOptions({ format: queryString(req, 'format') ?? 'pdf' });
     const { doc, regenerated } = await storedFile(store, generator, record, format);
     res.setHeader('X-Regenere', regenerated ? 'oui' : 'non');
-    await serve(res, record, doc, 'document.regenere');
+    await serve(res, record, format, doc, 'document.regenere');
   });
 
   return router;

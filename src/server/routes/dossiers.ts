@@ -18,13 +18,14 @@ import type { RouteContext } from './context.js';
 
 export const EXPORT_FORMAT = 'dossier-clauses-sociales';
 
-const dossierSchema = Joi.object({
+/** Bodies of the routes, published as they are in the OpenAPI description. */
+export const dossierSchema = Joi.object({
   titre: Joi.string().trim().min(1).max(300).label('Titre du dossier'),
   acheteurId: Joi.string().trim().max(100).label('Acheteur'),
-  convention: Joi.object().unknown(true).label('Convention').required(),
+  convention: Joi.object().unknown(true).label('Convention').description('Les données de la convention de partenariat (un projet peut encore être incomplet).').required(),
 }).label('Dossier');
 
-const updateSchema = Joi.object({
+export const updateSchema = Joi.object({
   titre: Joi.string().trim().min(1).max(300).label('Titre du dossier'),
   donnees: Joi.object({ convention: Joi.object().unknown(true).label('Convention').required() }).unknown(true).label('Données du dossier').required(),
 }).label('Dossier');

@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import Joi from 'joi';
 import { canSee, requireScope, type Principal } from '../../access/index.js';
+import { linkedBuyer } from '../../archive/index.js';
 import { toCsv } from '../../core/csv.js';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { validate } from '../../core/validation.js';
@@ -14,13 +15,14 @@ import { principal } from '../auth.js';
 import { readDocumentInput } from '../input.js';
 import { queryDay, queryInt, queryString, type RouteContext } from './context.js';
 
-const keySchema = Joi.object({
+/** Bodies of the routes, published as they are in the OpenAPI description. */
+export const keySchema = Joi.object({
   nom: Joi.string().trim().min(1).max(100).label('Nom de la clé').required(),
   scopes: Joi.array().items(Joi.string().valid(...SCOPES)).min(1).unique().label('Droits').default(['generate', 'read']),
-  organisationId: Joi.string().trim().max(100).label('Organisation'),
+  organisationId: Joi.string().trim().max(100).label('Organisation').description('Par défaut, celle de la clé.'),
 }).label('Clé d’accès');
 
-const organisationSchema = Joi.object({
+export const organisationSchema = Joi.object({
   nom: Joi.string().trim().min(1).max(200).label('Nom de l’acheteur').required(),
 }).label('Acheteur');
 
@@ -49,17 +51,9 @@ export function keysRouter(ctx: RouteContext): Router {
     requireScope(p, 'manage');
     if (p.organisation.type !== 'facilitateur') throw new NotFoundError('Seule une structure porteuse déclare les acheteurs avec qui elle travaille.');
     const { nom } = validate<{ nom: string }>(organisationSchema, res.locals.data, 'final').value;
-    const existing = await store.findOrganisation('acheteur', nom);
-    if (existing && canSee(p, existing.id)) {
-      res.status(200).json({ id: existing.id, nom: existing.nom, type: existing.type });
-      return;
-    }
-    // A buyer of that name that works with another facilitator stays its own record.
-    const org = await store.createOrganisation({ nom: existing ? `${nom} (${p.organisation.nom})` : nom, type: 'acheteur' });
-    await store.linkBuyer(p.organisation.id, org.id);
-    p.visibles.push(org.id);
-    await store.audit({ organisationId: p.organisation.id, cleId: p.key.id, action: 'organisation.creee', cible: org.id, details: { nom: org.nom } });
-    res.status(201).location(`/api/v1/organisations/${org.id}`).json({ id: org.id, nom: org.nom, type: org.type });
+    const { organisation: org, created } = await linkedBuyer(store, p, nom);
+    if (created) res.status(201).location(`/api/v1/organisations/${org.id}`);
+    res.json({ id: org.id, nom: org.nom, type: org.type });
   });
 
   router.get('/api/v1/keys', async (req, res) => {

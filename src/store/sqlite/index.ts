@@ -155,9 +155,8 @@ export class SqliteStore implements Store {
     const written: string[] = [];
     try {
       const stored: StoredFile[] = files.map((f) => {
-        const existed = this.files.has(sha256(f.bytes));
-        const hash = this.files.put(f.bytes);
-        if (!existed) written.push(hash);
+        const { hash, created } = this.files.put(f.bytes);
+        if (created) written.push(hash);
         return { format: f.format, contentType: f.contentType, fileName: f.fileName, sha256: hash, taille: f.bytes.length, creeLe };
       });
       this.faults.afterFilesWritten?.();
@@ -184,15 +183,14 @@ export class SqliteStore implements Store {
   }
 
   async addFile(documentId: string, file: NewFile): Promise<StoredFile> {
-    const existed = this.files.has(sha256(file.bytes));
-    const hash = this.files.put(file.bytes);
+    const { hash, created } = this.files.put(file.bytes);
     const stored: StoredFile = { format: file.format, contentType: file.contentType, fileName: file.fileName, sha256: hash, taille: file.bytes.length, creeLe: now() };
     try {
       this.db
         .prepare('INSERT OR REPLACE INTO fichiers (document_id, format, content_type, file_name, sha256, taille, cree_le) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(documentId, stored.format, stored.contentType, stored.fileName, stored.sha256, stored.taille, stored.creeLe);
     } catch (error) {
-      if (!existed && !this.referenced(hash)) this.files.remove(hash);
+      if (created && !this.referenced(hash)) this.files.remove(hash);
       throw error;
     }
     return stored;
@@ -200,7 +198,7 @@ export class SqliteStore implements Store {
 
   async getDocument(id: string): Promise<DocumentRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
-    return r ? this.toDocument(r) : undefined;
+    return r ? this.toDocuments([r])[0] : undefined;
   }
 
   async listDocuments(filter: DocumentFilter): Promise<{ total: number; items: DocumentRecord[] }> {
@@ -213,23 +211,31 @@ export class SqliteStore implements Store {
     const clause = where.join(' AND ');
     const total = Number((this.db.prepare(`SELECT count(*) AS n FROM documents WHERE ${clause}`).get(params) as Row).n);
     const rows = this.db.prepare(`SELECT * FROM documents WHERE ${clause} ORDER BY cree_le DESC, id LIMIT @limit OFFSET @offset`).all(params) as Row[];
-    return { total, items: rows.map((r) => this.toDocument(r)) };
+    return { total, items: this.toDocuments(rows) };
   }
 
   async findIdempotent(cleId: string, valeur: string): Promise<DocumentRecord | undefined> {
     const r = this.db.prepare('SELECT * FROM documents WHERE idem_cle = ? AND idem_valeur = ?').get(cleId, valeur) as Row | undefined;
-    return r ? this.toDocument(r) : undefined;
+    return r ? this.toDocuments([r])[0] : undefined;
   }
 
   async readFile(hash: string): Promise<Buffer> {
     return this.files.read(hash);
   }
 
-  private toDocument(r: Row): DocumentRecord {
-    const files = (this.db.prepare('SELECT * FROM fichiers WHERE document_id = ? ORDER BY cree_le, format').all(r.id) as Row[]).map(
-      (f): StoredFile => ({ format: String(f.format), contentType: String(f.content_type), fileName: String(f.file_name), sha256: String(f.sha256), taille: Number(f.taille), creeLe: String(f.cree_le) }),
-    );
-    return {
+  /** Rows of documents with their files, read in one query for the whole page. */
+  private toDocuments(rows: Row[]): DocumentRecord[] {
+    if (rows.length === 0) return [];
+    const files = new Map<string, StoredFile[]>();
+    const fileRows = this.db
+      .prepare('SELECT * FROM fichiers WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY cree_le, format')
+      .all(json(rows.map((r) => r.id))) as Row[];
+    for (const f of fileRows) {
+      const list = files.get(String(f.document_id)) ?? [];
+      list.push({ format: String(f.format), contentType: String(f.content_type), fileName: String(f.file_name), sha256: String(f.sha256), taille: Number(f.taille), creeLe: String(f.cree_le) });
+      files.set(String(f.document_id), list);
+    }
+    return rows.map((r) => ({
       id: String(r.id),
       kind: String(r.kind),
       mode: r.mode as 'final' | 'draft',
@@ -239,11 +245,11 @@ export class SqliteStore implements Store {
       versionModele: String(r.version_modele),
       dateGeneration: String(r.date_generation),
       donnees: parse(r.donnees),
-      fichiers: files,
+      fichiers: files.get(String(r.id)) ?? [],
       cleId: (r.cle_id as string | null) ?? null,
       creeLe: String(r.cree_le),
       ecarts: parse(r.ecarts) ?? [],
-    };
+    }));
   }
 
   // Dossiers.
@@ -323,7 +329,7 @@ export class SqliteStore implements Store {
   }
 
   async setJobResult(id: string, bytes: Buffer): Promise<void> {
-    const hash = this.files.put(bytes);
+    const { hash } = this.files.put(bytes);
     this.db.prepare('UPDATE jobs SET resultat_sha = ?, resultat_taille = ?, modifie_le = ? WHERE id = ?').run(hash, bytes.length, now(), id);
   }
 
