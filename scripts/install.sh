@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the service needs on a Debian machine (run as root), idempotently:
 #  - Debian's Chromium (PDF rendering) and fonts (Liberation: metric-compatible Arial/Times; DejaVu);
-#  - the npm packages of the lockfile.
+#  - the npm packages of the lockfile;
+#  - the compiled service (dist/), so that `npm start` runs JavaScript at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +24,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# Compile TypeScript once here, not at every start.
+npm run build --silent

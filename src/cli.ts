@@ -1,7 +1,7 @@
 /**
  * Command line: generates a document from a JSON file into output/.
  *
- *   npm run generate -- <kind> <data.json> [--format pdf|docx|html] [--mode final|draft] [--out <folder>]
+ *   npm run generate -- <kind> <data.json> [--format <format>] [--mode final|draft] [--out <folder>]
  *
  * Exit codes: 0 written, 1 unexpected failure, 2 bad usage or bad data (the French messages say
  * which field).
@@ -12,9 +12,10 @@ import { parseArgs } from 'node:util';
 import { readJson, reportError } from './cli-support.js';
 import { listKinds } from './core/registry.js';
 import { fromRoot } from './core/paths.js';
+import { FORMAT_IDS } from './formats/index.js';
 import { Generator } from './generator.js';
 
-const USAGE = `Usage : npm run generate -- <type> <donnees.json> [--format pdf|docx|html] [--mode final|draft] [--out <dossier>]`;
+const USAGE = `Usage : npm run generate -- <type> <donnees.json> [--format ${FORMAT_IDS.join('|')}] [--mode final|draft] [--out <dossier>]`;
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -41,6 +41,10 @@ export interface ServerSettings {
   idleTimeoutMs: number;
   /** Keep-alive connections waiting for a next request are closed after this long, in ms. */
   keepAliveTimeoutMs: number;
+  /** On SIGTERM, requests in flight have this long to finish before their connections close, in ms. */
+  shutdownGraceMs: number;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 export interface WorkerSettings {
@@ -67,12 +71,18 @@ export interface StoreSettings {
   adminOrganisation: string;
 }
 
+export interface WebhookSettings {
+  /** Notification addresses may be on this machine or a private network (tests, an intranet). */
+  allowPrivateTargets: boolean;
+}
+
 export interface Settings {
   server: ServerSettings;
   store: StoreSettings;
   input: InputLimits;
   spreadsheets: SpreadsheetLimits;
   workers: WorkerSettings;
+  webhooks: WebhookSettings;
   /** pino log level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
 }
@@ -85,6 +95,12 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`Setting ${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim() ?? '';
+  if (raw !== '' && raw !== 'true' && raw !== 'false') throw new Error(`Setting ${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 /** Bodies and files up to 20 MiB: a year of follow-up data of a large facilitator is about 8 MiB of JSON. */
@@ -109,6 +125,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       requestTimeoutMs: positive(env, 'REQUEST_TIMEOUT_MS', 30_000),
       idleTimeoutMs: positive(env, 'IDLE_TIMEOUT_MS', 60_000),
       keepAliveTimeoutMs: positive(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000),
+      shutdownGraceMs: positive(env, 'SHUTDOWN_GRACE_MS', 30_000),
+      metricsToken: env.METRICS_TOKEN?.trim() || undefined,
     },
     store: {
       strategy: env.STORE?.trim() || 'sqlite',
@@ -135,6 +153,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       timeoutMs: positive(env, 'PARSE_TIMEOUT_MS', 120_000),
       memoryMb: positive(env, 'PARSE_MEMORY_MB', 2048),
     },
+    webhooks: { allowPrivateTargets: flag(env, 'WEBHOOK_ALLOW_PRIVATE') },
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
 }

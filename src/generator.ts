@@ -1,14 +1,20 @@
 /**
  * The document generator: validation → view model → format, for any registered kind. It is the
  * one entry point of the HTTP API, the web form, the CLI and the benchmark.
+ *
+ * PDFs are printed by a PdfPrinter (engines/pdf/printer.ts): Chromium by default, any other
+ * implementation given to the constructor. The generator knows nothing of how it prints.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import './kinds/index.js';
 import { FieldError, InvalidInputError, NonConformingDocumentError } from './core/errors.js';
 import { getKind } from './core/registry.js';
+import type { BaseViewModel, DocumentKind } from './core/kind.js';
 import { MODES, type Mode, validate } from './core/validation.js';
-import { ChromiumPool, defaultChromiumOptions, type ChromiumOptions } from './engines/pdf/browser.js';
-import { FORMAT_IDS, FORMATS, stages } from './formats.js';
+import { ChromiumPrinter, type ChromiumOptions } from './engines/pdf/chromium/index.js';
+import type { PdfPrinter, PrinterStats, PrintRequest } from './engines/pdf/printer.js';
+import { createStages, FORMAT_IDS, getFormat, timed, type RenderStages, type StageTimings } from './formats/index.js';
 
 export interface GenerateOptions {
   format?: string;
@@ -25,7 +31,12 @@ export interface GeneratedDocument {
   mode: Mode;
   /** Draft mode: the fields shown as "[à compléter]" markers. */
   missing: FieldError[];
+  /** Milliseconds spent in each stage of this render (see StageTimings), for benchmarks and logs. */
+  timings?: StageTimings;
 }
+
+/** The generator's printer: one given, or Chromium with these options (the rest from the environment). */
+export type GeneratorOptions = { printer: PdfPrinter } | Partial<ChromiumOptions>;
 
 /** Checks the format and mode parameters, listing both problems at once. */
 export function checkOptions(options: GenerateOptions): { format: string; mode: Mode } {
@@ -42,39 +53,87 @@ export function checkOptions(options: GenerateOptions): { format: string; mode: 
   return { format, mode };
 }
 
-export class Generator {
-  readonly pool: ChromiumPool;
+interface Prepared {
+  kind: DocumentKind<unknown, BaseViewModel>;
+  format: string;
+  mode: Mode;
+  missing: FieldError[];
+  stages: RenderStages;
+}
 
-  constructor(chromium: ChromiumOptions = defaultChromiumOptions()) {
-    this.pool = new ChromiumPool(chromium);
+export class Generator {
+  readonly printer: PdfPrinter;
+
+  constructor(options: GeneratorOptions = {}) {
+    this.printer = 'printer' in options ? options.printer : new ChromiumPrinter(options);
   }
 
-  async generate(kindId: string, input: unknown, options: GenerateOptions = {}): Promise<GeneratedDocument> {
-    const kind = getKind(kindId);
+  /** `kind`: the kind itself when the caller already looked it up, or its id. */
+  async generate(kindOrId: DocumentKind | string, input: unknown, options: GenerateOptions = {}): Promise<GeneratedDocument> {
+    const start = performance.now();
+    const { kind, format, mode, missing, stages } = this.prepare(kindOrId, input, options);
+    const output = getFormat(format);
+    const bytes = await output.render(stages);
+    stages.timings.total = performance.now() - start;
+    return {
+      bytes,
+      contentType: output.contentType,
+      fileName: `${kind.fileName(stages.viewModel)}.${output.extension}`,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      mode,
+      missing,
+      timings: stages.timings,
+    };
+  }
+
+  /**
+   * The exact request a PDF of this document gives its printer (the same validation, view model,
+   * DOCX and HTML as `generate`), e.g. to measure the printer alone on the same HTML.
+   */
+  async printRequest(kindOrId: DocumentKind | string, input: unknown, options: Omit<GenerateOptions, 'format'> = {}): Promise<PrintRequest> {
+    return this.prepare(kindOrId, input, { ...options, format: 'pdf' }).stages.printRequest();
+  }
+
+  /** Starts the PDF printer ahead of the first PDF (the service's start). */
+  warm(): Promise<void> {
+    return this.printer.warm();
+  }
+
+  /** True when a PDF can be printed at once. */
+  ready(): boolean {
+    return this.printer.ready();
+  }
+
+  /** The PDF printer's state (metrics). */
+  stats(): PrinterStats {
+    return this.printer.stats();
+  }
+
+  /** Resolves when the PDFs asked are printed; later ones are refused (graceful shutdown). */
+  drain(): Promise<void> {
+    return this.printer.drain();
+  }
+
+  close(): Promise<void> {
+    return this.printer.close();
+  }
+
+  private prepare(kindOrId: DocumentKind | string, input: unknown, options: GenerateOptions): Prepared {
+    const kind = typeof kindOrId === 'string' ? getKind(kindOrId) : kindOrId;
     const { format, mode } = checkOptions(options);
     const now = options.now ?? new Date();
-    const { value, missing } = validate(kind.schema, input, mode);
-    const warnings = kind.check?.(value, { mode, missing, now }) ?? [];
+    const timings: StageTimings = {};
+    const { value, missing, warnings } = timed(timings, 'validation', () => {
+      const checked = validate(kind.schema, input, mode);
+      return { ...checked, warnings: kind.check?.(checked.value, { mode, missing: checked.missing, now }) ?? [] };
+    });
     if (warnings.length > 0 && mode === 'final') {
       throw new NonConformingDocumentError(
         `Le document ne peut pas être finalisé : ${warnings.length > 1 ? `${warnings.length} points sont à revoir` : '1 point est à revoir'}.`,
         warnings,
       );
     }
-    const viewModel = kind.buildViewModel(value, { mode, missing, warnings, now });
-    const output = FORMATS[format]!;
-    const bytes = await output.render(stages(kind, viewModel, now, this.pool));
-    return {
-      bytes,
-      contentType: output.contentType,
-      fileName: `${kind.fileName(viewModel)}.${output.extension}`,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      mode,
-      missing,
-    };
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
+    const viewModel = timed(timings, 'viewModel', () => kind.buildViewModel(value, { mode, missing, warnings, now }));
+    return { kind, format, mode, missing, stages: createStages(kind, viewModel, now, this.printer, timings) };
   }
 }

@@ -3,6 +3,8 @@ import { settings } from './config.js';
 import { createApp } from './server/app.js';
 import { listen } from './server/listen.js';
 import { createLogger } from './server/log.js';
+import { instrument, Metrics } from './server/metrics.js';
+import type { Lifecycle } from './server/routes/service.js';
 import { Generator } from './generator.js';
 import { closeWorkers, warmWorkers } from './workers/index.js';
 import { openStore } from './store/index.js';
@@ -21,22 +23,43 @@ if (first.printedKey) {
       `Utilisez-la dans l’en-tête « Authorization: Bearer <clé> » ou pour vous connecter au formulaire web.\n\n`,
   );
 }
-const jobs = new JobRunner(store, generator, (error) => logger.error({ err: error }, 'job failed'));
-const app = createApp(generator, { logger, limits: config.input, store, jobs });
+const metrics = new Metrics();
+const lifecycle: Lifecycle = { stopping: false };
+const jobs = new JobRunner(store, instrument(generator, metrics), (error) => logger.error({ err: error }, 'job failed'), {
+  webhooks: { allowPrivateTargets: config.webhooks.allowPrivateTargets },
+});
+const app = createApp(generator, { logger, limits: config.input, store, jobs, metrics, lifecycle, metricsToken: config.server.metricsToken });
+
+// The PDF engine and the parsing workers are warm before the first request.
+await Promise.all([warmWorkers(), generator.warm().catch((error: unknown) => logger.error({ err: error }, 'PDF engine did not start: /ready says so'))]);
+const server = await listen(app, config.server);
 // Jobs left waiting or running by the previous process start again.
 jobs.kick();
-
-await warmWorkers();
-const server = await listen(app, config.server);
 const shown = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
 logger.info({ host: config.server.host, port: config.server.port }, `Service des documents de la clause sociale : http://${shown}:${config.server.port}/`);
 
+/**
+ * Graceful stop: /ready turns 503, no new connection is accepted, requests in flight (renders
+ * included) finish within the grace period, the running job stops between two documents (it
+ * starts again at the next start), then the engines and the store close.
+ */
 async function shutdown(signal: string): Promise<void> {
-  logger.info(`${signal} reçu : arrêt du service.`);
-  server.close();
-  await jobs.stop();
+  if (lifecycle.stopping) return;
+  lifecycle.stopping = true;
+  logger.info({ signal }, 'arrêt du service : les requêtes en cours se terminent');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => {
+    logger.warn({ graceMs: config.server.shutdownGraceMs }, 'délai d’arrêt dépassé : connexions restantes fermées');
+    server.closeAllConnections();
+  }, config.server.shutdownGraceMs);
+  grace.unref();
+  await Promise.all([closed, jobs.stop()]);
+  clearTimeout(grace);
+  await generator.drain();
   await Promise.all([generator.close(), closeWorkers()]);
   await store.close();
+  logger.info('service arrêté');
   process.exit(0);
 }
 

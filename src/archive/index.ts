@@ -12,6 +12,7 @@ import { departures, mergeUnder } from '../core/dossier-merge.js';
 import { ConflictError, InvalidInputError, NotFoundError, type FieldError } from '../core/errors.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { getKind } from '../core/registry.js';
+import type { DocumentKind } from '../core/kind.js';
 import { checkOptions, type GeneratedDocument, type Generator } from '../generator.js';
 import type { Dossier, DocumentRecord, Organisation, Store } from '../store/types.js';
 
@@ -28,7 +29,8 @@ export function templateVersion(path: string): string {
 }
 
 export interface GenerateRequest {
-  kind: string;
+  /** The kind, already looked up by the caller, or its id. */
+  kind: DocumentKind | string;
   input: unknown;
   format?: string;
   mode?: string;
@@ -105,7 +107,7 @@ export async function createDossierFromConvention(store: Store, principal: Princ
 
 export async function generateDocument(store: Store, generator: Generator, principal: Principal, request: GenerateRequest): Promise<GenerateResult> {
   requireScope(principal, 'generate');
-  const kind = getKind(request.kind);
+  const kind = typeof request.kind === 'string' ? getKind(request.kind) : request.kind;
   const { format, mode } = checkOptions({ format: request.format, mode: request.mode });
 
   let dossier: Dossier | undefined;
@@ -132,7 +134,7 @@ export async function generateDocument(store: Store, generator: Generator, princ
   }
 
   const now = new Date();
-  const doc = await generator.generate(kind.id, input, { format, mode, now });
+  const doc = await generator.generate(kind, input, { format, mode, now });
 
   if (request.dossier === 'nouveau') {
     dossier = await createDossierFromConvention(store, principal, input);
@@ -178,7 +180,7 @@ export async function storedFile(store: Store, generator: Generator, record: Doc
       { path: 'format', type: 'modele.change', message: `Le modèle de ce document a changé depuis sa génération : le format « ${format} » ne peut plus en être tiré à l’identique. Téléchargez un format conservé ou générez un nouveau document.` },
     ]);
   }
-  const doc = await generator.generate(record.kind, record.donnees, { format, mode: record.mode, now: new Date(record.dateGeneration) });
+  const doc = await generator.generate(kind, record.donnees, { format, mode: record.mode, now: new Date(record.dateGeneration) });
   await store.addFile(record.id, { format, contentType: doc.contentType, fileName: doc.fileName, bytes: doc.bytes });
   return { doc, regenerated: true };
 }

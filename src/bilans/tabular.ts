@@ -67,19 +67,19 @@ interface SheetContent {
   file: string;
 }
 
-const fileLabel = (file: UploadedFile) => `Le fichier « ${file.originalname} »`;
+const fileLabel = (file: UploadedFile) => `Le fichier « ${file.name} »`;
 const rowLimit = (sheet: Sheet, limits: SpreadsheetLimits) => (sheet === 'suivi' ? limits.followUpRows : limits.marketRows);
 
 function tooManyRows(file: UploadedFile, sheet: Sheet, limit: number): PayloadTooLargeError {
   const what = sheet === 'suivi' ? 'lignes de suivi' : 'marchés';
   return new PayloadTooLargeError('Le fichier envoyé compte trop de lignes.', [
-    { path: file.fieldname, type: 'file.tooManyRows', message: `${fileLabel(file)} compte plus de ${limit.toLocaleString('fr-FR')} ${what} (« ${sheet} ») : envoyez-en moins à la fois.` },
+    { path: file.field, type: 'file.tooManyRows', message: `${fileLabel(file)} compte plus de ${limit.toLocaleString('fr-FR')} ${what} (« ${sheet} ») : envoyez-en moins à la fois.` },
   ]);
 }
 
 function tooManyColumns(file: UploadedFile, limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError('Le fichier envoyé compte trop de colonnes.', [
-    { path: file.fieldname, type: 'file.tooManyColumns', message: `${fileLabel(file)} compte plus de ${limit} colonnes.` },
+    { path: file.field, type: 'file.tooManyColumns', message: `${fileLabel(file)} compte plus de ${limit} colonnes.` },
   ]);
 }
 
@@ -160,8 +160,8 @@ function validateRows<T>(sheet: Sheet, schema: Joi.ObjectSchema, rows: { line: n
 
 /** The sheets "marches" and "suivi" of a workbook, read as a stream after the zip checks. */
 async function xlsxSheets(file: UploadedFile, limits: SpreadsheetLimits): Promise<Partial<Record<Sheet, SheetContent>>> {
-  await checkZip(file.buffer, limits, file.fieldname, fileLabel(file));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file.buffer]), {
+  await checkZip(file.bytes, limits, file.field, fileLabel(file));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file.bytes]), {
     entries: 'ignore',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -183,19 +183,19 @@ async function xlsxSheets(file: UploadedFile, limits: SpreadsheetLimits): Promis
       }
       if (!sheet) continue;
       const first = rows[0]?.line === 1 ? rows.shift()! : { values: [] };
-      out[sheet] = { header: first.values.map((h) => String(cell(h, '') ?? '')), rows, file: file.originalname };
+      out[sheet] = { header: first.values.map((h) => String(cell(h, '') ?? '')), rows, file: file.name };
     }
   } catch (error) {
     if (error instanceof PayloadTooLargeError) throw error;
     throw new InvalidInputError('Le classeur ne peut pas être lu.', [
-      { path: file.fieldname, type: 'xlsx.unreadable', message: `${fileLabel(file)} n’est pas un classeur XLSX lisible.` },
+      { path: file.field, type: 'xlsx.unreadable', message: `${fileLabel(file)} n’est pas un classeur XLSX lisible.` },
     ]);
   }
   return out;
 }
 
 function csvSheet(file: UploadedFile, sheet: Sheet | undefined, limits: SpreadsheetLimits): Omit<SheetContent, 'file'> {
-  const firstLine = file.buffer.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = file.bytes.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
   const count = (c: string) => firstLine.split(c).length - 1;
   const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
   // The limit of rows is checked on the larger of the two sheets until the header says which it is.
@@ -204,15 +204,15 @@ function csvSheet(file: UploadedFile, sheet: Sheet | undefined, limits: Spreadsh
   try {
     // Every line has the header's number of columns: a relaxed count would make the parser build an
     // error object per short line, seconds for a few hundred thousand lines.
-    records = parseCsv(file.buffer, { bom: true, delimiter, skip_empty_lines: true, to: limit + 2, max_record_size: 64 * 1024 }) as string[][];
+    records = parseCsv(file.bytes, { bom: true, delimiter, skip_empty_lines: true, to: limit + 2, max_record_size: 64 * 1024 }) as string[][];
   } catch (error) {
     const e = error as { code?: unknown; lines?: unknown; record?: unknown[]; columns?: unknown };
     const line = typeof e.lines === 'number' ? ` (ligne ${e.lines})` : '';
     const message =
       e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(e.record)
-        ? `${fileLabel(file)}, ligne ${String(e.lines)} : ${e.record.length} colonne(s) au lieu des ${countColumns(file.buffer, delimiter)} de la ligne d’en-tête ; vérifiez le séparateur et les guillemets.`
+        ? `${fileLabel(file)}, ligne ${String(e.lines)} : ${e.record.length} colonne(s) au lieu des ${countColumns(file.bytes, delimiter)} de la ligne d’en-tête ; vérifiez le séparateur et les guillemets.`
         : `${fileLabel(file)} n’est pas un CSV lisible${line} : vérifiez les guillemets et le séparateur.`;
-    throw new InvalidInputError('Le fichier CSV ne peut pas être lu.', [{ path: file.fieldname, type: 'csv.unreadable', message }]);
+    throw new InvalidInputError('Le fichier CSV ne peut pas être lu.', [{ path: file.field, type: 'csv.unreadable', message }]);
   }
   const [header = [], ...rows] = records;
   if (header.length > limits.columns || rows.some((r) => r.length > limits.columns)) throw tooManyColumns(file, limits.columns);
@@ -227,8 +227,8 @@ function countColumns(buffer: Buffer, delimiter: string): number {
   return header[0]?.length ?? 0;
 }
 
-const isXlsx = (f: UploadedFile) => /\.xlsx$/i.test(f.originalname) || f.mimetype.includes('spreadsheetml');
-const isCsv = (f: UploadedFile) => /\.csv$/i.test(f.originalname) || /csv/.test(f.mimetype);
+const isXlsx = (f: UploadedFile) => /\.xlsx$/i.test(f.name) || f.mediaType.includes('spreadsheetml');
+const isCsv = (f: UploadedFile) => /\.csv$/i.test(f.name) || /csv/.test(f.mediaType);
 
 /**
  * The markets and follow-up records of uploaded spreadsheets, read here, in the calling thread:
@@ -240,14 +240,14 @@ export async function parseFollowUpFiles(files: UploadedFile[], limits: Spreadsh
     if (isXlsx(file)) {
       Object.assign(sheets, await xlsxSheets(file, limits));
     } else if (isCsv(file)) {
-      const named = isSheet(file.fieldname) ? file.fieldname : undefined;
+      const named = isSheet(file.field) ? file.field : undefined;
       const content = csvSheet(file, named, limits);
       const lower = content.header.map((h) => h.trim().toLowerCase());
       const sheet: Sheet = named ?? (lower.includes('personne') ? 'suivi' : 'marches');
-      sheets[sheet] = { ...content, file: file.originalname };
+      sheets[sheet] = { ...content, file: file.name };
     } else {
       throw new UnsupportedMediaTypeError('Fichier non pris en charge.', [
-        { path: file.fieldname, type: 'file.type', message: `${fileLabel(file)} n’est ni un classeur XLSX ni un fichier CSV.` },
+        { path: file.field, type: 'file.type', message: `${fileLabel(file)} n’est ni un classeur XLSX ni un fichier CSV.` },
       ]);
     }
   }

@@ -1,7 +1,7 @@
 /**
- * Typed errors of the core. Every error a client can cause is a ServiceError carrying an HTTP
- * status, a stable problem slug and the list of field errors; the HTTP edge (server/problem.ts)
- * turns them into application/problem+json and nothing else needs to know about HTTP.
+ * Typed errors of the core. Every error a client can cause is a ServiceError carrying a stable
+ * problem slug, a French title and the list of field errors. The core knows no HTTP: the edge
+ * (server/problem.ts) chooses each error's status in one table and writes problem+json or a page.
  */
 
 export interface FieldError {
@@ -14,12 +14,16 @@ export interface FieldError {
 }
 
 export abstract class ServiceError extends Error {
-  abstract readonly status: number;
   /** Stable identifier of the kind of problem, used in the problem "type" URI. */
   abstract readonly slug: string;
   /** Short French title of the problem. */
   abstract readonly title: string;
   readonly errors: FieldError[];
+  /**
+   * The fault is the service's momentary state (busy, engine unavailable), not the input: the
+   * same request may succeed later, so it is never shown as a correction to make in a form.
+   */
+  readonly transient: boolean = false;
 
   /** `options.cause`: the underlying error, for the log only (never shown to the client). */
   constructor(detail: string, errors: FieldError[] = [], options?: ErrorOptions) {
@@ -29,55 +33,49 @@ export abstract class ServiceError extends Error {
   }
 }
 
-/** The input cannot be read or has values of the wrong type or format (400). */
+/** The input cannot be read or has values of the wrong type or format. */
 export class InvalidInputError extends ServiceError {
-  readonly status = 400;
   readonly slug = 'donnees-invalides';
   readonly title = 'Données invalides';
 }
 
-/** The input is well-formed but a final document cannot be produced from it: missing or placeholder values (422). */
+/** The input is well-formed but a final document cannot be produced from it: missing or placeholder values. */
 export class IncompleteDocumentError extends ServiceError {
-  readonly status = 422;
   readonly slug = 'document-incomplet';
   readonly title = 'Document incomplet';
 }
 
-/** The input is complete but a final document would be wrong (a notice already out of time…) (422). */
+/** The input is complete but a final document would be wrong (a notice already out of time…) */
 export class NonConformingDocumentError extends ServiceError {
-  readonly status = 422;
   readonly slug = 'document-non-conforme';
   readonly title = 'Document non conforme';
 }
 
 export class PayloadTooLargeError extends ServiceError {
-  readonly status = 413;
   readonly slug = 'contenu-trop-volumineux';
   readonly title = 'Contenu trop volumineux';
 }
 
 export class UnsupportedMediaTypeError extends ServiceError {
-  readonly status = 415;
   readonly slug = 'type-de-contenu-non-pris-en-charge';
   readonly title = 'Type de contenu non pris en charge';
 }
 
 export class NotFoundError extends ServiceError {
-  readonly status = 404;
   readonly slug = 'introuvable';
   readonly title = 'Ressource introuvable';
 }
 
-/** The rendering engine could not produce the file in time or is unavailable (503): the client may retry. */
+/** The rendering engine could not produce the file in time or is unavailable: the client may retry. */
 export class RenderUnavailableError extends ServiceError {
-  readonly status = 503;
+  override readonly transient = true;
   readonly slug = 'rendu-indisponible';
   readonly title = 'Rendu momentanément indisponible';
 }
 
 /**
  * A template does not match what the generator expects (malformed tag, unknown tag). This is a
- * fault of the service's configuration, not of the client: 500, with the template details kept
+ * fault of the service's configuration, not of the client (a server error), with the template details kept
  * for the logs and for whoever edits the template.
  */
 export class TemplateError extends Error {
@@ -89,37 +87,33 @@ export class TemplateError extends Error {
   }
 }
 
-/** Too much work queued: the client may retry after a moment (429). */
+/** Too much work queued: the client may retry after a moment. */
 export class BusyError extends ServiceError {
-  readonly status = 429;
+  override readonly transient = true;
   readonly slug = 'service-occupe';
   readonly title = 'Service occupé';
 }
 
-/** No key, or a key that is unknown or revoked (401). */
+/** No key, or a key that is unknown or revoked. */
 export class UnauthorizedError extends ServiceError {
-  readonly status = 401;
   readonly slug = 'non-authentifie';
   readonly title = 'Authentification requise';
 }
 
-/** The key is valid but lacks the scope the operation needs (403). */
+/** The key is valid but lacks the scope the operation needs. */
 export class ForbiddenError extends ServiceError {
-  readonly status = 403;
   readonly slug = 'droits-insuffisants';
   readonly title = 'Droits insuffisants';
 }
 
-/** The request contradicts the state of a stored resource (a reused idempotency key…) (409). */
+/** The request contradicts the state of a stored resource (a reused idempotency key…) */
 export class ConflictError extends ServiceError {
-  readonly status = 409;
   readonly slug = 'conflit';
   readonly title = 'Conflit';
 }
 
-/** The resource exists but not with this method (405); `allow` lists the methods it has. */
+/** The resource exists but not with this method; `allow` lists the methods it has. */
 export class MethodNotAllowedError extends ServiceError {
-  readonly status = 405;
   readonly slug = 'methode-non-autorisee';
   readonly title = 'Méthode non autorisée';
   constructor(
@@ -130,9 +124,8 @@ export class MethodNotAllowedError extends ServiceError {
   }
 }
 
-/** No representation matches the Accept header (406). */
+/** No representation matches the Accept header. */
 export class NotAcceptableError extends ServiceError {
-  readonly status = 406;
   readonly slug = 'format-non-acceptable';
   readonly title = 'Format non acceptable';
 }

@@ -107,3 +107,42 @@ function jsonErrorPlace(text: string, error: unknown): string {
   const column = position - before.lastIndexOf('\n');
   return ` : erreur de syntaxe ligne ${line}, colonne ${column}`;
 }
+
+/** Objects whose keys are all indexes ("lots.0", "lots.1") become lists, in index order. */
+function listsFromIndexes(node: unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, listsFromIndexes(v)] as const);
+  if (entries.length > 0 && entries.every(([k]) => /^\d{1,4}$/.test(k))) {
+    return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
+  }
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Fields named by dotted paths, as a form or a spreadsheet's header gives them, as one nested
+ * value: {"a.b": "x", "a.c": "y", "l.0": "z"} → {a: {b: "x", c: "y"}, l: ["z"]}; a repeated field
+ * keeps its last value; forbidden or malformed names are refused.
+ */
+export function nestFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(fields)) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    const path = name.split('.');
+    const forbidden = path.find((segment) => FORBIDDEN_KEYS.has(segment));
+    if (forbidden) throw forbiddenKeyError(forbidden, name);
+    if (path.some((segment) => segment === '') || path.length > STRUCTURE_LIMITS.depth) {
+      const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+      throw new InvalidInputError('Nom de champ invalide.', [{ path: shown, type: 'field.name', message: `Le nom de champ « ${shown} » n’est pas valide.` }]);
+    }
+    let node = out;
+    path.forEach((segment, i) => {
+      if (i === path.length - 1) {
+        node[segment] = value;
+      } else {
+        if (node[segment] === null || typeof node[segment] !== 'object') node[segment] = {};
+        node = node[segment] as Record<string, unknown>;
+      }
+    });
+  }
+  return listsFromIndexes(out) as Record<string, unknown>;
+}

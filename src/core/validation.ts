@@ -259,6 +259,17 @@ function setAt(target: Record<string, unknown>, path: (string | number)[], value
   });
 }
 
+/** A schema's description, computed once: describing a large schema costs more than validating with it. */
+const descriptions = new WeakMap<Joi.Schema, Description>();
+function describeOnce(schema: Joi.Schema): Description {
+  let description = descriptions.get(schema);
+  if (!description) {
+    description = schema.describe() as Description;
+    descriptions.set(schema, description);
+  }
+  return description;
+}
+
 const JOI_OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, errors: { wrap: { label: false } } };
 
 /**
@@ -272,7 +283,7 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
     ]);
   }
   checkStructure(input);
-  const description = schema.describe() as Description;
+  const description = describeOnce(schema);
   const ctx: CleanContext = { placeholders: [], invalid: [], describe: (path) => describeAt(description, path) };
   const data = clean(input, [], ctx) as Record<string, unknown>;
   const placeholders = ctx.placeholders;

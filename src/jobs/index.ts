@@ -2,19 +2,24 @@
  * Batches: one call, many documents, one ZIP. A job is stored before it runs (it survives a restart:
  * a job left running starts again), reports its progress (done / total), and ends with a ZIP of the
  * files and a manifest (file names, hashes, the error of each item that failed). Jobs run one at a
- * time beside the requests, each item through the same generator as a single document.
+ * time beside the requests, each item through the same generator as a single document. Three kinds
+ * of batch: documents given one by one; the bilan of every market of a year; a mail merge (one
+ * document per line of a CSV over common data: a convention per buyer, a letter per holder). A job may
+ * ask for a signed notification of its end (src/webhooks), sent by the runner's WebhookDispatcher.
  */
 import PizZip from 'pizzip';
 import Joi from 'joi';
 import type { Principal } from '../access/index.js';
 import { InvalidInputError, ServiceError, type FieldError } from '../core/errors.js';
+import { mergeUnder } from '../core/dossier-merge.js';
 import { slug } from '../core/french.js';
 import { listKinds } from '../core/registry.js';
 import { validate } from '../core/validation.js';
-import { FORMAT_IDS } from '../formats.js';
+import { FORMAT_IDS } from '../formats/index.js';
 import type { Generator } from '../generator.js';
 import { sha256 } from '../store/files.js';
 import type { Job, Store } from '../store/types.js';
+import { readWebhook, shownUrl, WebhookDispatcher, webhookSchema, type WebhookOptions } from '../webhooks/index.js';
 
 export const MAX_JOB_ITEMS = 1000;
 
@@ -39,6 +44,16 @@ export const jobSchema = Joi.alternatives()
     Joi.object({
       type: Joi.string().valid('documents').required(),
       documents: Joi.array().items(itemSchema).min(1).max(MAX_JOB_ITEMS).label('Documents').required(),
+      webhook: webhookSchema,
+    }),
+    Joi.object({
+      type: Joi.string().valid('publipostage').required(),
+      kind: Joi.string().trim().max(60).label('Type de document').required(),
+      format: Joi.string().valid(...FORMAT_IDS).label('Format').default('pdf'),
+      mode: Joi.string().valid('final', 'draft').label('Mode').default('final'),
+      commun: Joi.object().unknown(true).label('Données communes').default({}),
+      lignes: Joi.array().items(Joi.object().unknown(true).label('Ligne')).min(1).max(MAX_JOB_ITEMS).label('Lignes').required(),
+      webhook: webhookSchema,
     }),
     Joi.object({
       type: Joi.string().valid('bilans-marches').required(),
@@ -46,17 +61,29 @@ export const jobSchema = Joi.alternatives()
       format: Joi.string().valid(...FORMAT_IDS).label('Format').default('pdf'),
       mode: Joi.string().valid('final', 'draft').label('Mode').default('draft'),
       bilan: Joi.object().unknown(true).label('Données communes des bilans').required(),
+      webhook: webhookSchema,
     }),
   )
   .label('Lot de documents');
 
 export type JobRequest =
   | { type: 'documents'; documents: Item[] }
+  | { type: 'publipostage'; kind: string; format: string; mode: string; commun: Record<string, unknown>; lignes: Record<string, unknown>[] }
   | { type: 'bilans-marches'; annee: number; format: string; mode: string; bilan: Record<string, unknown> & { donnees?: { marches?: { reference: string; dateDebut: string; dateFin: string }[] } } };
 
 /** The items of a job: given one by one, or one bilan per market active during the year. */
 export function itemsOf(request: JobRequest): Item[] {
   if (request.type === 'documents') return request.documents;
+  if (request.type === 'publipostage') {
+    // Line n of the CSV is item n - 1 (line 1 is the header); a "fichier" column names the file.
+    return request.lignes.map(({ fichier, ...row }, i) => ({
+      kind: request.kind,
+      donnees: mergeUnder(request.commun, row),
+      format: request.format,
+      mode: request.mode,
+      nom: `ligne-${String(i + 2).padStart(4, '0')}${typeof fichier === 'string' && fichier.trim() ? `-${fichier}` : ''}`,
+    }));
+  }
   const markets = request.bilan.donnees?.marches ?? [];
   const year = String(request.annee);
   return markets
@@ -70,36 +97,69 @@ export function itemsOf(request: JobRequest): Item[] {
     }));
 }
 
-export function checkJob(raw: unknown): { request: JobRequest; items: Item[] } {
-  const request = validate<JobRequest>(jobSchema as unknown as Joi.ObjectSchema, raw, 'final').value;
+/**
+ * The checked submission: the request (without its `webhook`, which is kept apart so that its secret
+ * never lands in the stored input), its items, and the notification asked for, if any.
+ */
+export function checkJob(raw: unknown, options: { allowPrivateTargets?: boolean } = {}): { request: JobRequest; items: Item[]; webhook?: { url: string; secret: string } } {
+  let body = raw;
+  let webhook: { url: string; secret: string } | undefined;
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'webhook' in raw) {
+    const { webhook: given, ...rest } = raw as Record<string, unknown>;
+    webhook = readWebhook(given, { allowPrivateTargets: options.allowPrivateTargets ?? false });
+    body = rest;
+  }
+  const request = validate<JobRequest>(jobSchema as unknown as Joi.ObjectSchema, body, 'final').value;
   const items = itemsOf(request);
   const known = new Set(listKinds().map((k) => k.id));
-  const errors: FieldError[] = items.flatMap((it, i) => (known.has(it.kind) ? [] : [[i, it.kind] as const])).map(([i, k]) => ({ path: `documents.${i}.kind`, type: 'any.only', message: `Type de document inconnu : « ${k} ».` }));
+  const kindPath = (i: number) => (request.type === 'documents' ? `documents.${i}.kind` : 'kind');
+  const unknown = items.flatMap((it, i) => (known.has(it.kind) ? [] : [[i, it.kind] as const]));
+  const errors: FieldError[] = (request.type === 'documents' ? unknown : unknown.slice(0, 1)).map(([i, k]) => ({ path: kindPath(i), type: 'any.only', message: `Type de document inconnu : « ${k} ».` }));
   if (items.length === 0) errors.push({ path: 'annee', type: 'annee.vide', message: 'Aucun marché en cours cette année dans les données : aucun bilan à produire.' });
   if (items.length > MAX_JOB_ITEMS) errors.push({ path: 'annee', type: 'array.max', message: `Au plus ${MAX_JOB_ITEMS} documents par lot.` });
   if (errors.length > 0) throw new InvalidInputError('Lot de documents invalide.', errors);
-  return { request, items };
+  return { request, items, webhook };
 }
 
-export async function submitJob(store: Store, principal: Principal, raw: unknown, webhook: string | null = null): Promise<Job> {
-  const { request, items } = checkJob(raw);
+/** `allowPrivateTargets`: accept a notification address on this machine or the local network. */
+export async function submitJob(store: Store, principal: Principal, raw: unknown, options: { allowPrivateTargets?: boolean } = {}): Promise<Job> {
+  const { request, items, webhook } = checkJob(raw, options);
   const job = await store.createJob({ type: request.type, proprietaireId: principal.organisation.id, organisationId: principal.organisation.id, cleId: principal.key.id, total: items.length, entree: request, webhook });
-  await store.audit({ organisationId: principal.organisation.id, cleId: principal.key.id, action: 'lot.cree', cible: job.id, details: { type: request.type, total: items.length } });
+  await store.audit({
+    organisationId: principal.organisation.id,
+    cleId: principal.key.id,
+    action: 'lot.cree',
+    cible: job.id,
+    details: { type: request.type, total: items.length, ...(webhook ? { notification: shownUrl(webhook.url) } : {}) },
+  });
   return job;
 }
 
-/** Runs the waiting jobs one after the other; `kick` after a submission, `stop` before closing the store. */
+export interface JobRunnerOptions {
+  /** The notifications of the jobs' ends: a dispatcher, or its options (default: the defaults). */
+  webhooks?: WebhookDispatcher | WebhookOptions;
+}
+
+/**
+ * Runs the waiting jobs one after the other; `kick` after a submission (and at start), `stop` before
+ * closing the store. Its WebhookDispatcher (`webhooks`) is kicked, awaited and stopped with it.
+ */
 export class JobRunner {
   private running: Promise<void> | undefined;
   private stopped = false;
+  readonly webhooks: WebhookDispatcher;
 
   constructor(
     private readonly store: Store,
     private readonly generator: Generator,
     private readonly onError: (error: unknown) => void = () => {},
-  ) {}
+    options: JobRunnerOptions = {},
+  ) {
+    this.webhooks = options.webhooks instanceof WebhookDispatcher ? options.webhooks : new WebhookDispatcher(store, options.webhooks, onError);
+  }
 
   kick(): void {
+    this.webhooks.kick();
     if (this.stopped || this.running) return;
     this.running = this.drain()
       .catch(this.onError)
@@ -108,14 +168,17 @@ export class JobRunner {
       });
   }
 
-  /** Resolves when no job is waiting (for tests and a graceful stop). */
+  /** Resolves when no job is waiting and no notification is being sent (for tests and a graceful stop). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    do {
+      while (this.running) await this.running;
+      await this.webhooks.idle();
+    } while (this.running);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.idle();
+    await Promise.all([this.idle(), this.webhooks.stop()]);
   }
 
   private async drain(): Promise<void> {
@@ -145,7 +208,7 @@ export class JobRunner {
         zip.file(name, doc.bytes, { date: new Date(job.creeLe) });
         manifest.push({ nom: name, kind: item.kind, format: item.format, sha256: doc.sha256, taille: doc.bytes.length });
       } catch (error) {
-        if (!(error instanceof ServiceError) || error.status >= 500) this.onError(error);
+        if (!(error instanceof ServiceError) || error.transient) this.onError(error);
         errors++;
         const known = error instanceof ServiceError;
         manifest.push({ nom: name, kind: item.kind, format: item.format, erreur: { message: known ? error.message : 'Erreur interne : le document n’a pas pu être produit.', erreurs: known ? error.errors.slice(0, 100) : [] } });
@@ -160,5 +223,7 @@ export class JobRunner {
       message: errors > 0 ? `${errors} document${errors > 1 ? 's' : ''} sur ${items.length} n’${errors > 1 ? 'ont' : 'a'} pas pu être produit${errors > 1 ? 's' : ''} : voir manifeste.json.` : null,
     });
     await this.store.audit({ organisationId: job.organisationId, cleId: job.cleId, action: 'lot.termine', cible: job.id, details: { total: items.length, erreurs: errors, sha256: sha256(bytes) } });
+    // The notification is due from now on (the store knows it from the job's end): send it.
+    if (job.notification) this.webhooks.kick();
   }
 }

@@ -7,46 +7,15 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import multer from 'multer';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../config.js';
 import { InvalidInputError, UnsupportedMediaTypeError } from '../core/errors.js';
-import { FORBIDDEN_KEYS, forbiddenKeyError, parseJson, STRUCTURE_LIMITS } from '../core/input-guard.js';
+import { nestFields, parseJson } from '../core/input-guard.js';
 import type { UploadedFile } from '../core/uploads.js';
 
 /** Field names used by the form and the API besides the data. */
 export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees', '_csrf']);
 
-/** Objects whose keys are all indexes ("lots.0", "lots.1") become lists, in index order. */
-function listsFromIndexes(node: unknown): unknown {
-  if (node === null || typeof node !== 'object') return node;
-  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, listsFromIndexes(v)] as const);
-  if (entries.length > 0 && entries.every(([k]) => /^\d{1,4}$/.test(k))) {
-    return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
-  }
-  return Object.fromEntries(entries);
-}
-
-/** {"a.b": "x", "a.c": "y", "l.0": "z"} → {a: {b: "x", c: "y"}, l: ["z"]}; a repeated field keeps its last value. */
+/** {"a.b": "x", "a.c": "y", "l.0": "z"} → {a: {b: "x", c: "y"}, l: ["z"]}, the control fields left out. */
 export function unflatten(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(fields)) {
-    if (CONTROL_FIELDS.has(name)) continue;
-    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    const path = name.split('.');
-    const forbidden = path.find((segment) => FORBIDDEN_KEYS.has(segment));
-    if (forbidden) throw forbiddenKeyError(forbidden, name);
-    if (path.some((segment) => segment === '') || path.length > STRUCTURE_LIMITS.depth) {
-      const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-      throw new InvalidInputError('Nom de champ invalide.', [{ path: shown, type: 'field.name', message: `Le nom de champ « ${shown} » n’est pas valide.` }]);
-    }
-    let node = out;
-    path.forEach((segment, i) => {
-      if (i === path.length - 1) {
-        node[segment] = value;
-      } else {
-        if (node[segment] === null || typeof node[segment] !== 'object') node[segment] = {};
-        node = node[segment] as Record<string, unknown>;
-      }
-    });
-  }
-  return listsFromIndexes(out) as Record<string, unknown>;
+  return nestFields(Object.fromEntries(Object.entries(fields).filter(([name]) => !CONTROL_FIELDS.has(name))));
 }
 
 /**
@@ -71,10 +40,10 @@ export type UploadReader = (files: UploadedFile[]) => Promise<Record<string, unk
 
 /** The upload as the domain sees it: nothing of multer's shape goes further than this file. */
 const uploaded = (file: Express.Multer.File): UploadedFile => ({
-  fieldname: file.fieldname,
-  originalname: file.originalname,
-  mimetype: file.mimetype,
-  buffer: file.buffer,
+  field: file.fieldname,
+  name: file.originalname,
+  mediaType: file.mimetype,
+  bytes: file.buffer,
 });
 
 const isJsonFile = (file: Express.Multer.File) =>
@@ -111,7 +80,7 @@ export async function multipartData(req: Request, readUploads?: UploadReader): P
 /**
  * Parses the body by content type: JSON, multipart, or 415. Leaves the data in `res.locals.data`.
  */
-export function readDocumentInput(limits: InputLimits = DEFAULT_INPUT_LIMITS, uploadsFor?: (req: Request) => UploadReader | undefined): RequestHandler {
+export function readDocumentInput(limits: InputLimits = DEFAULT_INPUT_LIMITS, uploadsFor?: (req: Request, res: Response) => UploadReader | undefined): RequestHandler {
   // The body is read as text and parsed here, so that its shape is checked before anything walks it.
   const text = express.text({ limit: limits.jsonBytes, type: () => true, defaultCharset: 'utf-8' });
   const upload = multer({
@@ -146,7 +115,7 @@ export function readDocumentInput(limits: InputLimits = DEFAULT_INPUT_LIMITS, up
       upload(req, res, (error?: unknown) => {
         if (error) return next(error);
         Promise.resolve()
-          .then(() => multipartData(req, uploadsFor?.(req)))
+          .then(() => multipartData(req, uploadsFor?.(req, res)))
           .then((data) => {
             res.locals.data = data;
             res.locals.formFields = req.body;

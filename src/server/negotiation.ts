@@ -1,7 +1,7 @@
 /** `Accept` chooses the format of a generated document when no `format` is given; 406 if none fits. */
 import type { Request } from 'express';
 import { NotAcceptableError } from '../core/errors.js';
-import { FORMAT_IDS, FORMATS } from '../formats.js';
+import { FORMAT_IDS, FORMATS } from '../formats/index.js';
 
 const mediaType = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
 

@@ -10,12 +10,21 @@ import { formatSize } from '../core/french.js';
 import { errorPage } from '../web/pages.js';
 import { CorruptionError } from '../store/files.js';
 import {
+  BusyError,
+  ConflictError,
   FieldError,
+  ForbiddenError,
+  IncompleteDocumentError,
   InvalidInputError,
   MethodNotAllowedError,
+  NonConformingDocumentError,
+  NotAcceptableError,
+  NotFoundError,
   PayloadTooLargeError,
+  RenderUnavailableError,
   ServiceError,
   TemplateError,
+  UnauthorizedError,
   UnsupportedMediaTypeError,
 } from '../core/errors.js';
 
@@ -30,6 +39,32 @@ export interface Problem {
   errors: FieldError[];
   /** The id of the request, as in its X-Request-Id header and in the log. */
   requestId?: string;
+}
+
+/**
+ * The HTTP status of each error of the core: the one table where statuses are chosen. An error
+ * class missing here is a server error (500), so a new class is never silently a client's fault.
+ */
+const STATUSES = new Map<abstract new (...args: never[]) => ServiceError, number>([
+  [InvalidInputError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [MethodNotAllowedError, 405],
+  [NotAcceptableError, 406],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [IncompleteDocumentError, 422],
+  [NonConformingDocumentError, 422],
+  [BusyError, 429],
+  [RenderUnavailableError, 503],
+]);
+
+/** The status of an error of the core (500 for anything the table does not name). */
+export function statusOf(error: unknown): number {
+  for (const [type, status] of STATUSES) if (error instanceof type) return status;
+  return 500;
 }
 
 function problemType(slug: string): string {
@@ -105,7 +140,9 @@ export function toProblem(error: unknown, instance?: string, limits?: InputLimit
     const errors = known.errors.slice(0, MAX_PROBLEM_ERRORS);
     const more = known.errors.length - errors.length;
     const detail = more > 0 ? `${known.message} (${MAX_PROBLEM_ERRORS} premières erreurs sur ${known.errors.length})` : known.message;
-    return { type: problemType(known.slug), title: known.title, status: known.status, detail, instance, errors };
+    const status = statusOf(known);
+    if (status === 500) return internalProblem(instance);
+    return { type: problemType(known.slug), title: known.title, status, detail, instance, errors };
   }
   if (error instanceof TemplateError) {
     return {
@@ -117,6 +154,10 @@ export function toProblem(error: unknown, instance?: string, limits?: InputLimit
       errors: [],
     };
   }
+  return internalProblem(instance);
+}
+
+function internalProblem(instance: string | undefined): Problem {
   return {
     type: problemType('erreur-interne'),
     title: 'Erreur interne',

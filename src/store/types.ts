@@ -106,6 +106,34 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'date'> & { date?: string };
 
 export type JobStatus = 'en-attente' | 'en-cours' | 'termine' | 'echec';
 
+export type NotificationStatus = 'en-attente' | 'livree' | 'echec';
+
+/**
+ * The notification of a job's end to an address of the client (webhook). Its signing secret is
+ * kept beside it but is not part of this view: only the dispatcher reads it (DueNotification).
+ */
+export interface JobNotification {
+  /** The id of the notification, the same for each of its attempts (X-Webhook-Id). */
+  id: string;
+  url: string;
+  statut: NotificationStatus;
+  tentatives: number;
+  /**
+   * When the next attempt is due; null means "as soon as the job ends" while it is pending, and
+   * nothing once it is delivered or given up.
+   */
+  prochaineLe: string | null;
+  derniereErreur: string | null;
+}
+
+/** A notification claimed for an attempt, with what signing it needs. */
+export interface DueNotification extends JobNotification {
+  jobId: string;
+  secret: string;
+}
+
+export type NotificationChange = Partial<Pick<JobNotification, 'statut' | 'tentatives' | 'prochaineLe' | 'derniereErreur'>>;
+
 export interface Job {
   id: string;
   type: string;
@@ -120,10 +148,15 @@ export interface Job {
   /** The result archive, once done. */
   resultat: { sha256: string; taille: number } | null;
   message: string | null;
-  webhook: string | null;
+  /** The notification of its end, when the client asked for one. */
+  notification: JobNotification | null;
   creeLe: string;
   modifieLe: string;
 }
+
+export type NewJob = Pick<Job, 'type' | 'proprietaireId' | 'organisationId' | 'cleId' | 'total' | 'entree'> & {
+  webhook?: { url: string; secret: string } | null;
+};
 
 export interface Session {
   id: string;
@@ -176,16 +209,33 @@ export interface Store {
   audit(entry: NewAuditEntry): Promise<void>;
   listAudit(filter: { organisationIds: string[]; du?: string; au?: string; limit: number }): Promise<AuditEntry[]>;
 
-  createJob(input: Pick<Job, 'type' | 'proprietaireId' | 'organisationId' | 'cleId' | 'total' | 'entree' | 'webhook'>): Promise<Job>;
+  /** With `webhook`, the job's end is notified to that address, signed with that secret (stored with the job, never shown). */
+  createJob(input: NewJob): Promise<Job>;
   getJob(id: string): Promise<Job | undefined>;
   updateJob(id: string, change: Partial<Pick<Job, 'statut' | 'faits' | 'erreurs' | 'message' | 'total'>>): Promise<void>;
   setJobResult(id: string, bytes: Buffer): Promise<void>;
   /** Jobs left "en-cours" by a stopped process go back to "en-attente"; returns the waiting ones, oldest first. */
   pendingJobs(): Promise<Job[]>;
+  /** Jobs waiting or running (a gauge of the metrics). */
+  countPendingJobs(): Promise<number>;
+
+  /**
+   * Pending notifications due at `now` (those whose job has ended and whose next attempt, if set,
+   * is not later than `now`), oldest first, at most `limit`. Each is claimed until `leaseUntil`:
+   * its next attempt moves there, so that no other dispatcher takes it meanwhile and a process
+   * that dies during the attempt leaves it due again later.
+   */
+  claimNotifications(now: string, leaseUntil: string, limit: number): Promise<DueNotification[]>;
+  updateNotification(id: string, change: NotificationChange): Promise<void>;
+  /** When the earliest pending notification is due (its job's end when not attempted yet), if any. */
+  nextNotificationDue(): Promise<string | undefined>;
 
   createSession(cleId: string, ttlMs: number): Promise<Session>;
   getSession(id: string): Promise<Session | undefined>;
   deleteSession(id: string): Promise<void>;
+
+  /** Resolves when the store answers a trivial query (readiness); throws otherwise. */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

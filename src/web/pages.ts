@@ -5,6 +5,7 @@ import type Joi from 'joi';
 import type { FieldError } from '../core/errors.js';
 import type { BaseViewModel, DocumentKind } from '../core/kind.js';
 import { fromRoot } from '../core/paths.js';
+import { getFormat } from '../formats/index.js';
 import { formModel } from './form.js';
 
 const read = (name: string) => readFileSync(fromRoot('templates', 'web', name), 'utf8');
@@ -22,8 +23,6 @@ export interface WebSession {
   organisation: string;
   csrf: string;
 }
-
-const FORMAT_LABELS: Record<string, string> = { pdf: 'PDF (à signer)', docx: 'DOCX (Word, modifiable)', html: 'HTML (aperçu)', md: 'Markdown (texte à coller)', txt: 'Texte brut' };
 
 function page(title: string, content: string, session?: WebSession): string {
   return Mustache.render(templates.layout, { titre: title, contenu: content, session });
@@ -58,7 +57,7 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
       resume: form.summary,
       probleme: state.problem,
       brouillon: state.mode === 'draft',
-      formats: formats.map((id) => ({ id, label: FORMAT_LABELS[id] ?? id, selected: id === (state.format ?? 'pdf') })),
+      formats: formats.map((id) => ({ id, label: getFormat(id).label, selected: id === (state.format ?? 'pdf') })),
       donneesMasquees: state.hidden && Object.keys(state.hidden).length > 0 ? JSON.stringify(state.hidden) : '',
       tableur: Boolean(kind.readUploads),
       csrf: state.session?.csrf,

@@ -12,5 +12,5 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 export const TASKS: Record<string, (payload: never) => Promise<unknown>> = {
   ping: async () => 'pong',
   followUpFiles: ({ files, limits }: { files: UploadedFile[]; limits: SpreadsheetLimits }) =>
-    parseFollowUpFiles(files.map((f) => ({ ...f, buffer: asBuffer(f.buffer) })), limits),
+    parseFollowUpFiles(files.map((f) => ({ ...f, bytes: asBuffer(f.bytes) })), limits),
 };

@@ -32,7 +32,7 @@ async function xlsx(data: Data): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const file = (fieldname: string, originalname: string, buffer: Buffer): UploadedFile => ({ fieldname, originalname, mimetype: 'application/octet-stream', buffer });
+const file = (field: string, name: string, bytes: Buffer): UploadedFile => ({ field, name, mediaType: 'application/octet-stream', bytes });
 
 describe('bilans', () => {
   const generator = new Generator();

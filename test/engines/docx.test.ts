@@ -91,7 +91,7 @@ describe('DOCX engine', () => {
     const footer = docxPart(doc.bytes, 'word/footer1.xml');
     expect(footer).to.match(/w:instr=" PAGE /).and.to.match(/w:instr=" NUMPAGES /);
     expect(partToHtml(footer)).to.equal(
-      'Communauté de communes Somme Santerre Est / Maison de l’emploi et de la formation de Haute-Somme – Page <span class="pageNumber"></span> sur <span class="totalPages"></span>',
+      'Communauté de communes Somme Santerre Est / Maison de l’emploi et de la formation de Haute-Somme – Page {{page}} sur {{pages}}',
     );
     expect(partToHtml(docxPart(doc.bytes, 'word/header1.xml'))).to.equal('Convention de partenariat – Réf. CP-2026-014');
   });
@@ -107,10 +107,10 @@ describe('DOCX engine', () => {
 });
 
 describe('header and footer reading', () => {
-  it('turns simple and complex PAGE/NUMPAGES fields into Chromium placeholders', () => {
+  it('turns simple and complex PAGE/NUMPAGES fields into the neutral page tokens', () => {
     const simple = `<w:ftr ${W}><w:p><w:r><w:t>Page </w:t></w:r><w:fldSimple w:instr=" PAGE "><w:r><w:t>3</w:t></w:r></w:fldSimple><w:r><w:t xml:space="preserve"> / </w:t></w:r><w:fldSimple w:instr="NUMPAGES \\* MERGEFORMAT"><w:r><w:t>9</w:t></w:r></w:fldSimple></w:p></w:ftr>`;
-    expect(partToHtml(simple)).to.equal('Page <span class="pageNumber"></span> / <span class="totalPages"></span>');
+    expect(partToHtml(simple)).to.equal('Page {{page}} / {{pages}}');
     const complex = `<w:ftr ${W}><w:p><w:r><w:t xml:space="preserve">Page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>2</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p><w:p><w:r><w:t>Réf. A&amp;B</w:t></w:r></w:p></w:ftr>`;
-    expect(partToHtml(complex)).to.equal('Page <span class="pageNumber"></span><br>Réf. A&amp;B');
+    expect(partToHtml(complex)).to.equal('Page {{page}}<br>Réf. A&amp;B');
   });
 });

@@ -2,167 +2,361 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PDFDocument, PDFSignature } from 'pdf-lib';
-import { RenderUnavailableError } from '../../src/core/errors.js';
-import { ChromiumPool, defaultChromiumOptions } from '../../src/engines/pdf/browser.js';
+import { BusyError, RenderUnavailableError } from '../../src/core/errors.js';
+import { ANCHOR_URI_PREFIX } from '../../src/engines/pdf/chromium/anchors.js';
+import { ChromiumPrinter, chromiumPdfOptions } from '../../src/engines/pdf/chromium/index.js';
+import type { PrintedPdf, PrintRequest } from '../../src/engines/pdf/printer.js';
 import { Generator } from '../../src/generator.js';
 import { fixture, pdfPages, withValue } from '../support/documents.js';
 import { bodyWords } from '../support/parity.js';
 
 const HEADER = 'Convention de partenariat – Réf. CP-2026-014';
 
-describe('PDF engine', () => {
-  const generator = new Generator();
+/** The text of each page of a printed (not yet finished) PDF. */
+async function printedPages(printed: PrintedPdf): Promise<string[]> {
+  return pdfPages(Buffer.from(await printed.document.save()));
+}
+
+/** A small document: `paragraphs` paragraphs, page tokens in the footer. */
+function smallRequest(text: string, paragraphs = 1): PrintRequest {
+  const body = Array.from({ length: paragraphs }, (_, i) => `<p>${text} ${i + 1}</p>`).join('');
+  return { html: `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>@page { size: A4; margin: 20mm; }</style></head><body>${body}</body></html>`, header: '', footer: '<div style="font-size:8pt">Page {{page}} sur {{pages}}</div>' };
+}
+
+/** A document that takes seconds to print (hundreds of pages of table). */
+function slowRequest(): PrintRequest {
+  const rows = Array.from({ length: 1500 }, (_, i) => `<tr><td>Ligne ${i}</td><td>${'texte '.repeat(20)}</td></tr>`).join('');
+  return { html: `<!DOCTYPE html><html><body><table>${rows}</table></body></html>`, header: '', footer: '' };
+}
+
+const until = async (condition: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+describe('PDF', () => {
+  /** One Chromium for the tests that need no option of their own. */
+  const printer = new ChromiumPrinter({ pages: 2 });
+  const generator = new Generator({ printer });
   const data = fixture('convention');
-  let pdf: Buffer;
-  let docx: Buffer;
+  after(() => printer.close());
 
-  before(async () => {
-    pdf = (await generator.generate('convention', data, { format: 'pdf' })).bytes;
-    docx = (await generator.generate('convention', data, { format: 'docx' })).bytes;
-  });
-  after(() => generator.close());
+  describe('PDF engine', () => {
+    let pdf: Buffer;
+    let docx: Buffer;
 
-  it('says word for word what the DOCX says', async () => {
-    const { docxWords, pdfWords, pages } = await bodyWords(docx, pdf);
-    expect(pages.length).to.be.greaterThan(2);
-    expect(docxWords.length).to.be.greaterThan(1500);
-    expect(pdfWords).to.deep.equal(docxWords);
-  });
+    before(async () => {
+      pdf = (await generator.generate('convention', data, { format: 'pdf' })).bytes;
+      docx = (await generator.generate('convention', data, { format: 'docx' })).bytes;
+    });
 
-  it('prints the DOCX header and footer, with page numbers, on every page', async () => {
-    const pages = await pdfPages(pdf);
-    pages.forEach((page, i) => {
-      const lines = page.split('\n').map((l) => l.replace(/[\u00A0\u202F]/g, ' ').trim());
-      expect(lines, `page ${i + 1}`).to.include(HEADER);
-      expect(lines, `page ${i + 1}`).to.include(
-        `Communauté de communes Somme Santerre Est / Maison de l’emploi et de la formation de Haute-Somme – Page ${i + 1} sur ${pages.length}`,
-      );
+    it('says word for word what the DOCX says', async () => {
+      const { docxWords, pdfWords, pages } = await bodyWords(docx, pdf);
+      expect(pages.length).to.be.greaterThan(2);
+      expect(docxWords.length).to.be.greaterThan(1500);
+      expect(pdfWords).to.deep.equal(docxWords);
+    });
+
+    it('prints the DOCX header and footer, with page numbers, on every page', async () => {
+      const pages = await pdfPages(pdf);
+      pages.forEach((page, i) => {
+        const lines = page.split('\n').map((l) => l.replace(/[\u00A0\u202F]/g, ' ').trim());
+        expect(lines, `page ${i + 1}`).to.include(HEADER);
+        expect(lines, `page ${i + 1}`).to.include(
+          `Communauté de communes Somme Santerre Est / Maison de l’emploi et de la formation de Haute-Somme – Page ${i + 1} sur ${pages.length}`,
+        );
+      });
+    });
+
+    it('has one empty signature field per signatory, over its signature zone on the last page', async () => {
+      const doc = await PDFDocument.load(pdf);
+      const fields = doc.getForm().getFields();
+      expect(fields.map((f) => f.getName())).to.deep.equal(['Signature_Bernard_LEFEVRE', 'Signature_Claire_DUMONT']);
+      expect(fields.every((f) => f instanceof PDFSignature)).to.equal(true);
+      const last = doc.getPages().at(-1)!;
+      for (const field of fields) {
+        const widget = field.acroField.getWidgets()[0]!;
+        const rect = widget.getRectangle();
+        expect(rect.width).to.be.greaterThan(100);
+        expect(rect.height).to.be.greaterThan(50);
+        expect(widget.P()).to.equal(last.ref);
+      }
+      // The links Chromium printed to find the zones are gone.
+      const annots = doc.getPages().flatMap((page) => {
+        const list = page.node.Annots();
+        return list ? list.asArray().map((ref) => String(doc.context.lookup(ref))) : [];
+      });
+      expect(annots.join(' ')).not.to.contain(ANCHOR_URI_PREFIX);
+      expect(annots.join(' ')).not.to.contain('/Link');
+    });
+
+    it('carries the document properties', async () => {
+      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      expect(doc.getTitle()).to.equal('Convention de partenariat – Communauté de communes Somme Santerre Est et Maison de l’emploi et de la formation de Haute-Somme');
+      expect(doc.getAuthor()).to.equal('Maison de l’emploi et de la formation de Haute-Somme');
+      expect(doc.getSubject()).to.contain('clauses sociales d’insertion');
+      expect(doc.getKeywords()).to.contain('CP-2026-014');
+    });
+
+    it('embeds its fonts', async () => {
+      const doc = await PDFDocument.load(pdf);
+      const fonts = [...doc.context.enumerateIndirectObjects()]
+        .map(([, obj]) => obj)
+        .filter((obj) => String(obj).includes('/Type /FontDescriptor'))
+        .map((obj) => String(obj));
+      expect(fonts.length).to.be.greaterThan(0);
+      expect(fonts.every((f) => /\/FontFile[23]? /.test(f))).to.equal(true);
+      expect(fonts.join(' ')).to.contain('LiberationSans');
+    });
+
+    it('marks every page of a draft PROJET, shows the markers and has no signature field', async () => {
+      const draftData = withValue(data, 'structurePorteuse.territoire', undefined);
+      const draft = await generator.generate('convention', draftData, { format: 'pdf', mode: 'draft' });
+      const pages = await pdfPages(draft.bytes);
+      pages.forEach((page, i) => expect(page, `page ${i + 1}`).to.contain('PROJET'));
+      expect(pages.join(' ').replace(/\s+/g, ' ')).to.contain('[à compléter : structurePorteuse.territoire]');
+      const doc = await PDFDocument.load(draft.bytes);
+      expect(doc.getForm().getFields()).to.have.length(0);
+    });
+
+    it('gives the print request of a PDF, and times each stage', async () => {
+      const request = await generator.printRequest('convention', data);
+      expect(request.html).to.contain('<!DOCTYPE html>').and.to.contain('Article I – Objet de la convention');
+      expect(request.html).to.contain('data-pdf-anchor="Signature_Bernard_LEFEVRE"');
+      expect(request.header).to.contain(HEADER);
+      expect(request.footer).to.contain('Page {{page}} sur {{pages}}');
+      for (const part of [request.html, request.header, request.footer]) expect(part).not.to.match(/pageNumber|totalPages|urn:/);
+      const doc = await generator.generate('convention', data, { format: 'pdf' });
+      expect(Object.keys(doc.timings!)).to.include.members(['validation', 'viewModel', 'docx', 'html', 'print', 'finishing', 'total']);
+      expect(Object.values(doc.timings!).every((ms) => typeof ms === 'number' && ms >= 0)).to.equal(true);
     });
   });
 
-  it('has one empty signature field per signatory, over its signature zone on the last page', async () => {
-    const doc = await PDFDocument.load(pdf);
-    const fields = doc.getForm().getFields();
-    expect(fields.map((f) => f.getName())).to.deep.equal(['Signature_Bernard_LEFEVRE', 'Signature_Claire_DUMONT']);
-    expect(fields.every((f) => f instanceof PDFSignature)).to.equal(true);
-    const last = doc.getPages().at(-1)!;
-    for (const field of fields) {
-      const widget = field.acroField.getWidgets()[0]!;
-      const rect = widget.getRectangle();
-      expect(rect.width).to.be.greaterThan(100);
-      expect(rect.height).to.be.greaterThan(50);
-      expect(widget.P()).to.equal(last.ref);
-    }
-    // The zone links used to place the fields are gone.
-    const uris = doc.getPages().flatMap((page) => {
-      const annots = page.node.Annots();
-      return annots ? annots.asArray().map((ref) => String(doc.context.lookup(ref))) : [];
+  describe('Chromium printer', () => {
+    let server: Server;
+    let requests = 0;
+    let url = '';
+
+    before(async () => {
+      server = createServer((_req, res) => {
+        requests++;
+        res.end('x');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
-    expect(uris.join(' ')).not.to.contain('urn:signature:');
-  });
-
-  it('carries the document properties', async () => {
-    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-    expect(doc.getTitle()).to.equal('Convention de partenariat – Communauté de communes Somme Santerre Est et Maison de l’emploi et de la formation de Haute-Somme');
-    expect(doc.getAuthor()).to.equal('Maison de l’emploi et de la formation de Haute-Somme');
-    expect(doc.getSubject()).to.contain('clauses sociales d’insertion');
-    expect(doc.getKeywords()).to.contain('CP-2026-014');
-  });
-
-  it('embeds its fonts', async () => {
-    const doc = await PDFDocument.load(pdf);
-    const fonts = [...doc.context.enumerateIndirectObjects()]
-      .map(([, obj]) => obj)
-      .filter((obj) => String(obj).includes('/Type /FontDescriptor'))
-      .map((obj) => String(obj));
-    expect(fonts.length).to.be.greaterThan(0);
-    expect(fonts.every((f) => /\/FontFile[23]? /.test(f))).to.equal(true);
-    expect(fonts.join(' ')).to.contain('LiberationSans');
-  });
-
-  it('marks every page of a draft PROJET, shows the markers and has no signature field', async () => {
-    const draftData = withValue(data, 'structurePorteuse.territoire', undefined);
-    const draft = await generator.generate('convention', draftData, { format: 'pdf', mode: 'draft' });
-    const pages = await pdfPages(draft.bytes);
-    pages.forEach((page, i) => expect(page, `page ${i + 1}`).to.contain('PROJET'));
-    expect(pages.join(' ').replace(/\s+/g, ' ')).to.contain('[à compléter : structurePorteuse.territoire]');
-    const doc = await PDFDocument.load(draft.bytes);
-    expect(doc.getForm().getFields()).to.have.length(0);
-  });
-});
-
-describe('Chromium pool', () => {
-  let server: Server;
-  let requests = 0;
-  let url = '';
-
-  before(async () => {
-    server = createServer((_req, res) => {
-      requests++;
-      res.end('x');
+    after(() => {
+      // Chromium may keep a connection it opened ahead (and never used): not a request.
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('runs no page script and lets no request out', async () => {
-    const pool = new ChromiumPool(defaultChromiumOptions());
-    try {
+    it('is warm and ready once started, with its pages open', async () => {
+      await printer.warm();
+      expect(printer.ready()).to.equal(true);
+      const stats = printer.stats();
+      expect(stats.pages).to.equal(2);
+      expect(stats.launches).to.equal(1);
+      expect(stats.memoryBytes).to.be.greaterThan(10 * 1024 * 1024);
+    });
+
+    it('runs no page script and lets no request out', async () => {
       const html = `<html><head><link rel="stylesheet" href="${url}/style.css"></head><body><p id="p">avant</p><img src="${url}/image.png"><script>document.getElementById('p').textContent = 'script exécuté'; fetch('${url}/fetch');</script><iframe src="${url}/frame"></iframe></body></html>`;
-      const content = await pool.withPage(async (page) => {
-        await page.setContent(html, { waitUntil: 'load' });
-        await page.pdf({ format: 'A4' });
-        return page.content();
-      });
-      expect(content).to.contain('<p id="p">avant</p>');
+      const printed = await printer.print({ html, header: '', footer: '' });
+      const text = (await printedPages(printed)).join(' ');
+      expect(text).to.contain('avant').and.not.to.contain('script exécuté');
       expect(requests).to.equal(0);
-    } finally {
-      await pool.close();
-    }
-  });
+    });
 
-  it('reuses one browser, and launches a new one when it has died', async () => {
-    const generator = new Generator();
-    try {
-      const data = fixture('convention');
-      await generator.generate('convention', data, { format: 'pdf' });
-      await generator.generate('convention', data, { format: 'pdf' });
-      expect(generator.pool.launches).to.equal(1);
-      const pid = await generator.pool.pid();
-      expect(pid).to.be.a('number');
-      process.kill(pid!, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const again = await generator.generate('convention', data, { format: 'pdf' });
-      expect(again.bytes.subarray(0, 5).toString()).to.equal('%PDF-');
-      expect(generator.pool.launches).to.equal(2);
-    } finally {
-      await generator.close();
-    }
-  });
+    it('numbers the pages from the neutral tokens, and reports the anchors without their links', async () => {
+      const html = `<!DOCTYPE html><html><head><style>@page { size: A4; margin: 20mm; } .zone { height: 30mm; width: 60mm; border: 1px solid; }</style></head><body>
+        <p>Première page</p><div style="break-after: page"></div>
+        <p>Seconde page</p><div class="zone" data-pdf-anchor="Zone « B »"></div><p><a class="lien" data-pdf-anchor="Lien_C">ici</a></p></body></html>`;
+      const printed = await printer.print({ html, header: '<div style="font-size:8pt">En-tête &#123;&#123;page}}</div>', footer: '<div style="font-size:8pt">Page {{page}} sur {{pages}}</div>' });
+      const pages = await printedPages(printed);
+      expect(pages).to.have.length(2);
+      expect(pages[0]).to.contain('Page 1 sur 2').and.to.contain('En-tête {{page}}');
+      expect(pages[1]).to.contain('Page 2 sur 2');
+      expect(printed.anchors.map((a) => [a.name, a.page])).to.deep.equal([['Zone « B »', 1], ['Lien_C', 1]]);
+      const [zone] = printed.anchors;
+      const [x1, y1, x2, y2] = zone!.rect;
+      // 60 mm by 30 mm (plus the border), in points.
+      expect(x2 - x1).to.be.closeTo((60 * 72) / 25.4, 3);
+      expect(y2 - y1).to.be.closeTo((30 * 72) / 25.4, 3);
+      const annots = printed.document.getPages().flatMap((page) => page.node.Annots()?.asArray() ?? []);
+      expect(annots).to.have.length(0);
+    });
 
-  it('gives up a render after its timeout, and keeps serving', async () => {
-    const pool = new ChromiumPool({ ...defaultChromiumOptions(), timeoutMs: 1000 });
-    try {
-      const error = await pool.withPage(() => new Promise<never>(() => undefined)).catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(RenderUnavailableError);
-      expect((error as RenderUnavailableError).message).to.equal('Le rendu PDF a dépassé le délai de 1 s.');
-      const title = await pool.withPage(async (page) => {
-        await page.setContent('<title>ok</title>');
-        return page.title();
-      });
-      expect(title).to.equal('ok');
-    } finally {
-      await pool.close();
-    }
-  });
+    it('gives page.pdf the request’s header and footer with Chromium’s own page numbers', () => {
+      const options = chromiumPdfOptions({ html: '<p>x</p>', header: '<div>A {{page}}</div>', footer: '<div>{{page}}/{{pages}}</div>' });
+      expect(options).to.include({ format: 'A4', preferCSSPageSize: true, printBackground: true, displayHeaderFooter: true, tagged: true, outline: true });
+      expect(options.headerTemplate).to.contain('<div>A <span class="pageNumber"></span></div>');
+      expect(options.footerTemplate).to.contain('<div><span class="pageNumber"></span>/<span class="totalPages"></span></div>');
+      expect(chromiumPdfOptions({ html: '<p>x</p>', header: '', footer: '' }).displayHeaderFooter).to.equal(false);
+    });
 
-  it('answers 503-type errors when Chromium cannot start', async () => {
-    const pool = new ChromiumPool({ ...defaultChromiumOptions(), executablePath: '/nonexistent/chromium' });
-    const error = await pool.withPage(async () => 1).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(RenderUnavailableError);
-    expect((error as RenderUnavailableError).status).to.equal(503);
-    await pool.close();
+    it('refuses at once, with BusyError, a print beyond the queue, and prints the others', async () => {
+      const small = new ChromiumPrinter({ pages: 1, queue: 2 });
+      try {
+        await small.warm();
+        let firstDone = false;
+        const accepted = [0, 1, 2].map((i) => small.print(smallRequest(`Document ${i}`, 40)));
+        void accepted[0]!.then(() => (firstDone = true));
+        expect(small.stats()).to.include({ busy: 1, queued: 2 });
+        const refused = await small.print(smallRequest('De trop')).catch((e: unknown) => e);
+        expect(refused).to.be.instanceOf(BusyError);
+        expect((refused as BusyError).transient).to.equal(true);
+        expect((refused as BusyError).errors[0]!.type).to.equal('queue.full');
+        expect(firstDone, 'refused before the first print ended').to.equal(false);
+        const printed = await Promise.all(accepted);
+        for (const [i, doc] of printed.entries()) expect((await printedPages(doc)).join(' ')).to.contain(`Document ${i} 1`);
+        expect(small.stats()).to.include({ busy: 0, queued: 0, renders: 3 });
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('gives up a render after its time limit, discards its page, and keeps serving', async function () {
+      this.timeout(20_000);
+      const limited = new ChromiumPrinter({ pages: 1, timeoutMs: 1000 });
+      try {
+        await limited.warm();
+        expect(limited.stats().pagesOpened).to.equal(1);
+        const error = await limited.print(slowRequest()).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(RenderUnavailableError);
+        expect((error as RenderUnavailableError).message).to.equal('Le rendu PDF a dépassé le délai de 1 s.');
+        expect(limited.stats()).to.include({ timeouts: 1, failures: 1, pages: 0 });
+        const printed = await limited.print(smallRequest('Après le délai'));
+        expect((await printedPages(printed)).join(' ')).to.contain('Après le délai 1');
+        // A new page was opened: the one that timed out was not reused.
+        expect(limited.stats()).to.include({ pagesOpened: 2, pages: 1, renders: 1 });
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('when Chromium is killed during a burst, fails only the renders running and prints the waiting ones in a new Chromium', async function () {
+      this.timeout(60_000);
+      const crashing = new ChromiumPrinter({ pages: 2 });
+      try {
+        await crashing.warm();
+        const request = await generator.printRequest('convention', data);
+        const burst = Array.from({ length: 8 }, () => crashing.print(request));
+        await until(() => crashing.stats().busy === 2);
+        const waiting = crashing.stats().queued;
+        expect(waiting).to.equal(6);
+        process.kill((await crashing.pid())!, 'SIGKILL');
+        const results = await Promise.allSettled(burst);
+        const failed = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as unknown);
+        const printed = results.filter((r): r is PromiseFulfilledResult<PrintedPdf> => r.status === 'fulfilled').map((r) => r.value);
+        expect(failed.length, 'only the renders running can fail').to.be.at.most(2);
+        for (const error of failed) {
+          expect(error).to.be.instanceOf(RenderUnavailableError);
+          expect((error as RenderUnavailableError).transient).to.equal(true);
+        }
+        expect(printed.length, 'every waiting render printed').to.be.at.least(waiting);
+        for (const doc of printed) {
+          expect(doc.document.getPageCount()).to.be.greaterThan(2);
+          expect(doc.anchors.map((a) => a.name)).to.deep.equal(['Signature_Bernard_LEFEVRE', 'Signature_Claire_DUMONT']);
+        }
+        expect((await printedPages(printed[0]!)).join(' ')).to.contain('Article I – Objet de la convention');
+        expect(crashing.stats()).to.include({ launches: 2, restarts: 1 });
+        expect(crashing.ready()).to.equal(true);
+      } finally {
+        await crashing.close();
+      }
+    });
+
+    it('replaces Chromium after N renders, between renders, every render printed', async function () {
+      this.timeout(60_000);
+      const renewed = new ChromiumPrinter({ pages: 2, maxRenders: 3 });
+      try {
+        await renewed.warm();
+        const pids = new Set<number>();
+        const notePid = async () => {
+          const pid = await renewed.pid();
+          if (pid !== undefined) pids.add(pid);
+        };
+        await notePid();
+        const texts: string[] = [];
+        for (let round = 0; round < 5; round++) {
+          // Two at a time: a replacement can fall while a render runs in the old browser.
+          const printed = await Promise.all([0, 1].map((i) => renewed.print(smallRequest(`Tour ${round}.${i}`))));
+          for (const doc of printed) texts.push((await printedPages(doc)).join(' '));
+          await notePid();
+        }
+        expect(texts).to.have.length(10);
+        texts.forEach((text, k) => expect(text).to.contain(`Tour ${Math.floor(k / 2)}.${k % 2} 1`));
+        const stats = renewed.stats();
+        expect(stats).to.include({ renders: 10, failures: 0 });
+        // A browser is replaced once it has done 3 renders; one running meanwhile finishes in it,
+        // so each did 3 or 4: at least 2 replacements for 10 renders.
+        expect(stats.restarts).to.be.at.least(2);
+        expect(stats.launches).to.equal(stats.restarts + 1);
+        expect(pids.size).to.be.at.least(2);
+      } finally {
+        await renewed.close();
+      }
+    });
+
+    it('replaces Chromium when its memory is above the limit, every render printed', async function () {
+      this.timeout(60_000);
+      const heavy = new ChromiumPrinter({ pages: 1, maxMemoryMb: 1, memoryCheckMs: 0, maxRenders: 0 });
+      try {
+        await heavy.warm();
+        const first = await heavy.print(smallRequest('Premier'));
+        await until(() => heavy.stats().restarts === 1);
+        const second = await heavy.print(smallRequest('Second'));
+        expect((await printedPages(first)).join(' ')).to.contain('Premier 1');
+        expect((await printedPages(second)).join(' ')).to.contain('Second 1');
+        expect(heavy.stats().launches).to.be.at.least(2);
+        expect(heavy.stats().failures).to.equal(0);
+      } finally {
+        await heavy.close();
+      }
+    });
+
+    it('drains: the renders asked before are printed, later ones refused', async function () {
+      this.timeout(30_000);
+      const draining = new ChromiumPrinter({ pages: 1 });
+      try {
+        await draining.warm();
+        const order: string[] = [];
+        const asked = [0, 1, 2].map((i) =>
+          draining.print(smallRequest(`Avant l’arrêt ${i}`, 30)).then((doc) => {
+            order.push(`print ${i}`);
+            return doc;
+          }),
+        );
+        const drained = draining.drain().then(() => order.push('drained'));
+        const refused = await draining.print(smallRequest('Après')).catch((e: unknown) => e);
+        expect(refused).to.be.instanceOf(RenderUnavailableError);
+        expect(draining.ready()).to.equal(false);
+        await drained;
+        expect(order).to.deep.equal(['print 0', 'print 1', 'print 2', 'drained']);
+        const printed = await Promise.all(asked);
+        for (const [i, doc] of printed.entries()) expect((await printedPages(doc)).join(' ')).to.contain(`Avant l’arrêt ${i} 1`);
+      } finally {
+        await draining.close();
+      }
+    });
+
+    it('says the engine is unavailable (transient) when Chromium cannot start', async () => {
+      const broken = new ChromiumPrinter({ executablePath: '/nonexistent/chromium' });
+      try {
+        const error = await broken.warm().catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(RenderUnavailableError);
+        expect((error as RenderUnavailableError).message).to.equal('Le moteur PDF n’a pas pu démarrer ; réessayez dans un moment.');
+        expect((error as RenderUnavailableError).transient).to.equal(true);
+        expect(broken.ready()).to.equal(false);
+        const again = await broken.print(smallRequest('x')).catch((e: unknown) => e);
+        expect(again).to.be.instanceOf(RenderUnavailableError);
+      } finally {
+        await broken.close();
+      }
+    });
   });
 });
-

@@ -6,7 +6,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from
 import '../../src/kinds/index.js';
 import { listKinds } from '../../src/core/registry.js';
 import { PRODUCER } from '../../src/engines/pdf/index.js';
-import { FORMAT_IDS } from '../../src/formats.js';
+import { FORMAT_IDS } from '../../src/formats/index.js';
 import { Generator, type GeneratedDocument } from '../../src/generator.js';
 import { docxPart, pdfPages } from '../support/documents.js';
 

@@ -1,3 +1,4 @@
+import { IncompleteDocumentError } from '../../src/core/errors.js';
 import { expect } from 'chai';
 import { Generator } from '../../src/generator.js';
 import { docxParagraphs, docxPart, fixture, withValue } from '../support/documents.js';
@@ -152,7 +153,7 @@ describe('convention: content of the document', () => {
   it('requires the coordinator when markets span several territories', async () => {
     const data = withValue(base, 'options.coordinateurRegional', undefined);
     const error = await generator.generate('convention', data, { format: 'docx' }).catch((e: unknown) => e);
-    expect((error as { status: number }).status).to.equal(422);
+    expect(error).to.be.instanceOf(IncompleteDocumentError);
     expect((error as { errors: { path: string }[] }).errors.map((e) => e.path)).to.deep.equal([
       'options.coordinateurRegional.email',
       'options.coordinateurRegional.fonction',

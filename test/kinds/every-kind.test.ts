@@ -9,7 +9,7 @@ import { fromRoot } from '../../src/core/paths.js';
 import PizZip from 'pizzip';
 import { IncompleteDocumentError } from '../../src/core/errors.js';
 import { listKinds } from '../../src/core/registry.js';
-import { FORMAT_IDS } from '../../src/formats.js';
+import { FORMAT_IDS } from '../../src/formats/index.js';
 import { Generator } from '../../src/generator.js';
 import { fixture } from '../support/documents.js';
 import { bodyWords } from '../support/parity.js';

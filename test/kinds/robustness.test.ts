@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { ServiceError } from '../../src/core/errors.js';
 import { listKinds } from '../../src/core/registry.js';
 import { Generator } from '../../src/generator.js';
+import { statusOf } from '../../src/server/problem.js';
 import { expectNothingInternal, fixture, withValue } from '../support/documents.js';
 
 /** Paths of the example's fields, down to `depth` levels, lists sampled on their first item. */
@@ -37,7 +38,7 @@ describe('bad input never gives an internal error', () => {
             documents++;
           } catch (error) {
             if (!(error instanceof ServiceError)) throw error;
-            expect(error.status).to.be.within(400, 499);
+            expect(statusOf(error)).to.be.within(400, 499);
             expect(error.errors.length, error.message).to.be.greaterThan(0);
             expectNothingInternal(JSON.stringify({ detail: error.message, errors: error.errors }));
             refusals++;

@@ -7,14 +7,8 @@ import { listKinds } from '../../src/core/registry.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { docxParagraphs, fixture, withValue } from '../support/documents.js';
+import { binary } from '../support/http.js';
 
-/** supertest collects binary bodies as Buffers with this parser. */
-function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 

@@ -16,13 +16,8 @@ import { JobRunner } from '../../src/jobs/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { docxText, fixture } from '../support/documents.js';
+import { binary } from '../support/http.js';
 
-function binary(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 const plain = (s: string) => s.replace(/[\u00A0\u202F]/g, ' ');
 

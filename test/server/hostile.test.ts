@@ -125,7 +125,7 @@ describe('hostile input', function () {
     it('stops an archive whose entries pass one by one but not together', async () => {
       const entries = Array.from({ length: 12 }, (_, i) => zeros(`xl/media/${i}.bin`, 10 * MIB));
       const limits = { ...DEFAULT_SPREADSHEET_LIMITS, compressionRatio: 10_000 };
-      const file = { fieldname: 'donnees', originalname: 'lourd.xlsx', mimetype: 'application/octet-stream', buffer: zip(entries) };
+      const file = { field: 'donnees', name: 'lourd.xlsx', mediaType: 'application/octet-stream', bytes: zip(entries) };
       const error = await readFollowUpFiles([file], limits).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(PayloadTooLargeError);
       expect((error as PayloadTooLargeError).errors[0]!.message).to.contain('100\u00A0Mo');
@@ -141,7 +141,7 @@ describe('hostile input', function () {
       wb.addWorksheet('marches').addRows([Object.keys(data.marches[0]!), ...data.marches.map((m) => Object.values(m))]);
       wb.addWorksheet('suivi').addRows([['marche', 'personne', 'mois', 'heures'], ...data.suivi.map((r) => [r.marche, r.personne, r.mois, r.heures])]);
       const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-      const file = { fieldname: 'donnees', originalname: 'suivi.xlsx', mimetype: 'application/octet-stream', buffer };
+      const file = { field: 'donnees', name: 'suivi.xlsx', mediaType: 'application/octet-stream', bytes: buffer };
       const error = await readFollowUpFiles([file], { ...DEFAULT_SPREADSHEET_LIMITS, followUpRows: 10 }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(PayloadTooLargeError);
       expect((error as PayloadTooLargeError).errors[0]).to.deep.equal({

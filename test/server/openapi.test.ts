@@ -17,7 +17,7 @@ import { marker } from '../../src/core/markers.js';
 import { fromRoot } from '../../src/core/paths.js';
 import { listKinds } from '../../src/core/registry.js';
 import { MODES } from '../../src/core/validation.js';
-import { FORMAT_IDS, FORMATS } from '../../src/formats.js';
+import { FORMAT_IDS, FORMATS } from '../../src/formats/index.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { bootstrap } from '../../src/store/bootstrap.js';

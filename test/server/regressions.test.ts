@@ -1,4 +1,5 @@
 /** Defects found in review, each kept fixed by a test. */
+import { InvalidInputError } from '../../src/core/errors.js';
 import { expect } from 'chai';
 import request from 'supertest';
 import { readFollowUpFiles } from '../../src/bilans/tabular.js';
@@ -40,7 +41,7 @@ describe('review regressions', () => {
   it('reads a ";" CSV with decimal commas and commas in names', async () => {
     const marches = 'reference;acheteur;titulaire;lot;objectif_heures;date_debut;date_fin\nM1;Ville de Péronne, DST;Entreprise;;100;2027-01-01;2027-12-31\n';
     const suivi = 'marche;personne;mois;heures;modalite;contrat;categorie;sexe;tranche_age\nM1;A1;2027-02;12,5;embauche-directe;cdd;deld;F;26-49\n';
-    const file = (fieldname: string, text: string) => ({ fieldname, originalname: `${fieldname}.csv`, mimetype: 'text/csv', buffer: Buffer.from(text) });
+    const file = (field: string, text: string) => ({ field, name: `${field}.csv`, mediaType: 'text/csv', bytes: Buffer.from(text) });
     const data = await readFollowUpFiles([file('marches', marches), file('suivi', suivi)]);
     expect(data.marches[0]!.acheteur).to.equal('Ville de Péronne, DST');
     expect(data.suivi[0]!.heures).to.equal(12.5);
@@ -72,8 +73,8 @@ describe('review regressions: bilans', () => {
     const bilan = fixture('bilan-marche');
     const donnees = bilan.donnees as { suivi: Record<string, unknown>[] };
     const data = withValue(bilan, 'donnees.suivi', [...donnees.suivi, { ...donnees.suivi[0], marche: 'M-INCONNU' }]);
-    const error = (await generator.generate('bilan-marche', data, { format: 'docx' }).catch((e: unknown) => e)) as { status: number; errors: { path: string; type: string }[] };
-    expect(error.status).to.equal(400);
+    const error = (await generator.generate('bilan-marche', data, { format: 'docx' }).catch((e: unknown) => e)) as InvalidInputError;
+    expect(error).to.be.instanceOf(InvalidInputError);
     expect(error.errors[0]).to.include({ path: 'donnees', type: 'marche.inconnu' });
   });
 

@@ -279,7 +279,7 @@ describe('insertion-goal sizing', () => {
 
   it('refuses a market without lots', () => {
     const e = refused(() => dimensionner({ nature: 'travaux', lots: [] }, { today }));
-    expect(e.status).to.equal(400);
+    expect(e).to.be.instanceOf(InvalidInputError);
     expect(e.errors).to.deep.equal([{ path: 'lots', type: 'array.min', message: '« Lots » doit contenir au moins 1 élément(s).' }]);
   });
 });

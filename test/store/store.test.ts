@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openStore, storeStrategies } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { CorruptionError, sha256 } from '../../src/store/files.js';
 import type { NewDocument, Store, StoreFaults } from '../../src/store/types.js';
 
@@ -108,6 +110,59 @@ for (const strategy of storeStrategies()) {
       expect((await store.pendingJobs()).map((j) => [j.id, j.statut, j.faits])).to.deep.equal([[job.id, 'en-attente', 1]]);
     });
 
+    it('answers a readiness ping and counts the jobs waiting or running', async () => {
+      await store.ping();
+      const org = await store.createOrganisation({ nom: 'MEF', type: 'facilitateur' });
+      const base = { type: 'documents', proprietaireId: org.id, organisationId: org.id, cleId: null, total: 1, entree: { documents: [] } };
+      const [a, b] = [await store.createJob(base), await store.createJob(base), await store.createJob(base)];
+      await store.updateJob(a!.id, { statut: 'en-cours' });
+      await store.updateJob(b!.id, { statut: 'termine' });
+      expect(await store.countPendingJobs()).to.equal(2);
+      await store.close();
+      let refused = false;
+      await store.ping().catch(() => (refused = true));
+      expect(refused, 'a closed store still answers').to.equal(true);
+      store = await open();
+    });
+
+    it('keeps a job’s notification apart: due once the job has ended, claimed once, its secret never in the job', async () => {
+      const org = await store.createOrganisation({ nom: 'MEF', type: 'facilitateur' });
+      const base = { type: 'documents', proprietaireId: org.id, organisationId: org.id, cleId: null, total: 1, entree: { documents: [] } };
+      const secret = 'secret-de-signature-du-client';
+      const job = await store.createJob({ ...base, webhook: { url: 'https://crochets.example.com/lots?jeton=1', secret } });
+      expect((await store.createJob(base)).notification).to.equal(null);
+      expect(job.notification).to.deep.include({ url: 'https://crochets.example.com/lots?jeton=1', statut: 'en-attente', tentatives: 0, prochaineLe: null, derniereErreur: null });
+      expect(await store.getJob(job.id)).to.deep.equal(job);
+      expect(JSON.stringify([await store.getJob(job.id), await store.pendingJobs()])).not.to.contain(secret);
+      const at = (minutes: number) => new Date(Date.UTC(2100, 0, 1, 0, minutes)).toISOString();
+      // Not due while the job waits or runs.
+      expect(await store.claimNotifications(at(0), at(1), 10)).to.deep.equal([]);
+      await store.updateJob(job.id, { statut: 'en-cours' });
+      expect(await store.claimNotifications(at(0), at(1), 10)).to.deep.equal([]);
+      expect(await store.nextNotificationDue()).to.equal(undefined);
+      // Due as soon as it ends; a claim holds it until its lease ends (a crash during an attempt retries it later).
+      await store.updateJob(job.id, { statut: 'echec' });
+      expect(await store.nextNotificationDue()).to.be.a('string');
+      const [claimed, ...others] = await store.claimNotifications(at(0), at(1), 10);
+      expect(others).to.deep.equal([]);
+      expect(claimed).to.deep.include({ id: job.notification!.id, jobId: job.id, secret, tentatives: 0, prochaineLe: at(1) });
+      expect(await store.claimNotifications(at(0), at(1), 10)).to.deep.equal([]);
+      expect((await store.claimNotifications(at(2), at(3), 10)).map((n) => n.id)).to.deep.equal([job.notification!.id]);
+      // A failed attempt sets the next one; the state survives a restart.
+      await store.updateNotification(job.notification!.id, { tentatives: 1, prochaineLe: at(60), derniereErreur: 'Réponse HTTP 500.' });
+      expect(await store.claimNotifications(at(30), at(31), 10)).to.deep.equal([]);
+      expect(await store.nextNotificationDue()).to.equal(at(60));
+      await store.close();
+      store = await open();
+      expect((await store.getJob(job.id))?.notification).to.deep.include({ statut: 'en-attente', tentatives: 1, prochaineLe: at(60), derniereErreur: 'Réponse HTTP 500.' });
+      expect((await store.claimNotifications(at(60), at(61), 10)).map((n) => [n.id, n.tentatives, n.secret])).to.deep.equal([[job.notification!.id, 1, secret]]);
+      // Once delivered, nothing is due any more.
+      await store.updateNotification(job.notification!.id, { statut: 'livree', tentatives: 2, prochaineLe: null, derniereErreur: null });
+      expect(await store.claimNotifications(at(600), at(601), 10)).to.deep.equal([]);
+      expect(await store.nextNotificationDue()).to.equal(undefined);
+      expect((await store.getJob(job.id))?.notification).to.deep.include({ statut: 'livree', tentatives: 2, prochaineLe: null, derniereErreur: null });
+    });
+
     it('lists documents of the given owners only, filtered and paginated', async () => {
       const a = await store.createOrganisation({ nom: 'A', type: 'acheteur' });
       const b = await store.createOrganisation({ nom: 'B', type: 'acheteur' });
@@ -138,3 +193,27 @@ for (const strategy of storeStrategies()) {
     });
   });
 }
+
+describe('store: sqlite migrations', () => {
+  it('takes a database of an earlier version to the latest, keeping its jobs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-migration-'));
+    try {
+      const old = new Database(join(dir, 'service.sqlite'));
+      old.exec(MIGRATIONS[0]!);
+      old.pragma('user_version = 1');
+      old
+        .prepare(`INSERT INTO jobs (id, type, statut, proprietaire_id, organisation_id, total, faits, erreurs, entree, cree_le, modifie_le) VALUES ('j1', 'documents', 'termine', 'o', 'o', 1, 1, 0, '{}', ?, ?)`)
+        .run('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+      old.close();
+      const store = await openStore('sqlite', { dataDir: dir });
+      expect(await store.getJob('j1')).to.deep.include({ statut: 'termine', notification: null });
+      expect(await store.nextNotificationDue()).to.equal(undefined);
+      await store.close();
+      const upgraded = new Database(join(dir, 'service.sqlite'), { readonly: true });
+      expect(upgraded.pragma('user_version', { simple: true })).to.equal(MIGRATIONS.length);
+      upgraded.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

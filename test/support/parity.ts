@@ -1,22 +1,23 @@
 /** Word-for-word comparison of a DOCX and the PDF made from it (body text only). */
 import PizZip from 'pizzip';
 import { readHeaderFooter } from '../../src/engines/html/header-footer.js';
+import { PAGE_COUNT, PAGE_NUMBER } from '../../src/engines/page-tokens.js';
 import { docxParagraphs, pdfPages, words } from './documents.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function decodeHtml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#123;/g, '{').replace(/&#125;/g, '}').replace(/&amp;/g, '&');
 }
 
-/** A line of the page header or footer: their text with page-number fields as numbers. */
+/** A line of the page header or footer: their text with the page tokens as numbers. */
 function marginLine(docx: Buffer): RegExp[] {
   const { header, footer } = readHeaderFooter(new PizZip(docx));
   return [header, footer]
     .flatMap((html) => html.split('<br>'))
     .filter((line) => line.length > 0)
     .map((line) => {
-      const parts = line.split(/<span class="(?:pageNumber|totalPages)"><\/span>/).map((p) => escapeRegExp(decodeHtml(p).replace(/[\u00A0\u202F]/g, ' ')));
+      const parts = line.split(PAGE_NUMBER).flatMap((p) => p.split(PAGE_COUNT)).map((p) => escapeRegExp(decodeHtml(p).replace(/[\u00A0\u202F]/g, ' ')));
       return new RegExp(`^${parts.join('\\d+')}$`);
     });
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, defaultChromiumOptions } from '../../src/engines/pdf/browser.js';
+import { launchChromium, chromiumOptionsFromEnv as defaultChromiumOptions } from '../../src/engines/pdf/chromium/index.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { listKinds } from '../../src/core/registry.js';

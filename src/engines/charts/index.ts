@@ -1,8 +1,8 @@
 /**
- * Charts for the bilans, drawn as SVG and rasterised to PNG (resvg, local fonts): bars of hours done
- * against the goal, the cumulative progress of a market, and horizontal bars for breakdowns.
+ * Charts for the bilans, drawn as SVG: bars of hours done against the goal, the cumulative progress
+ * of a market, and horizontal bars for breakdowns. A kind hands the SVG to the document as a
+ * DocImage; the DOCX engine rasterises it (resvg, local fonts) when it embeds it (rasterise.ts).
  */
-import { Resvg } from '@resvg/resvg-js';
 import { DocImage } from '../../core/image.js';
 import { formatNumber } from '../../core/french.js';
 
@@ -122,15 +122,9 @@ export function breakdownSvg(title: string, items: { label: string; value: numbe
   return frame(width, height, title, bars);
 }
 
-/** The PNG of an SVG, rendered with the machine's fonts at twice the SVG size for print. */
-export function svgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'Liberation Sans' }, fitTo: { mode: 'zoom', value: 2 } });
-  return Buffer.from(resvg.render().asPng());
-}
-
-/** A chart as an image of the document, `widthCm` wide, keeping the SVG's proportions. */
+/** A chart as an image of the document, `widthCm` wide, keeping the SVG's proportions (not rasterised here). */
 export function chart(svg: string, widthCm: number, alt: string): DocImage {
   const [, w, h] = /viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/.exec(svg) ?? [];
   const ratio = Number(h) / Number(w) || 0.5;
-  return new DocImage(svgToPng(svg), widthCm, Math.round(widthCm * ratio * 100) / 100, alt);
+  return new DocImage({ svg }, widthCm, Math.round(widthCm * ratio * 100) / 100, alt);
 }

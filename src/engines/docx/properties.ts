@@ -1,57 +1,66 @@
 /**
  * Writes the document properties (title, subject, author, keywords, reference) into the package:
- * docProps/core.xml (Word: File > Info) and a custom "Reference" property in docProps/custom.xml.
+ * docProps/core.xml (Word: File > Info) and a custom "Reference" property in docProps/custom.xml,
+ * both built through the XML DOM, and listed in [Content_Types].xml and _rels/.rels.
  */
+import type { Document, Element } from '@xmldom/xmldom';
 import type PizZip from 'pizzip';
 import type { DocumentProperties } from '../../core/kind.js';
-import { escapeXml } from './xml.js';
+import { ensurePackagePart, NS, parseXml, writePart } from './xml.js';
 
 const CUSTOM_PROPS_TYPE = 'application/vnd.openxmlformats-officedocument.custom-properties+xml';
 const CUSTOM_PROPS_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties';
 const CORE_PROPS_TYPE = 'application/vnd.openxmlformats-package.core-properties+xml';
 const CORE_PROPS_REL = 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties';
+/** The format identifier of user-defined properties (Word's "Custom" tab). */
+const USER_DEFINED_FMTID = '{D5CDD505-2E9C-101B-9397-08002B2CF9AE}';
+
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 function w3cdtf(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function ensurePart(zip: PizZip, partName: string, contentType: string, relType: string): void {
-  const types = zip.file('[Content_Types].xml')?.asText() ?? '';
-  if (!types.includes(`PartName="/${partName}"`)) {
-    zip.file(
-      '[Content_Types].xml',
-      types.replace('</Types>', `<Override PartName="/${partName}" ContentType="${contentType}"/></Types>`),
-    );
+function append(doc: Document, parent: Element, ns: string, qualifiedName: string, text: string): Element {
+  const element = doc.createElementNS(ns, qualifiedName);
+  element.appendChild(doc.createTextNode(text));
+  parent.appendChild(element);
+  return element;
+}
+
+function coreProperties(props: DocumentProperties, now: Date): Document {
+  const doc = parseXml(
+    `${DECLARATION}<cp:coreProperties xmlns:cp="${NS.cp}" xmlns:dc="${NS.dc}" xmlns:dcterms="${NS.dcterms}" xmlns:dcmitype="${NS.dcmitype}" xmlns:xsi="${NS.xsi}"/>`,
+  );
+  const root = doc.documentElement!;
+  append(doc, root, NS.dc, 'dc:title', props.titre);
+  append(doc, root, NS.dc, 'dc:subject', props.sujet);
+  append(doc, root, NS.dc, 'dc:creator', props.auteur);
+  append(doc, root, NS.cp, 'cp:keywords', props.motsCles.join(', '));
+  append(doc, root, NS.dc, 'dc:identifier', props.reference);
+  append(doc, root, NS.dc, 'dc:language', 'fr-FR');
+  append(doc, root, NS.cp, 'cp:lastModifiedBy', props.auteur);
+  append(doc, root, NS.cp, 'cp:revision', '1');
+  for (const name of ['dcterms:created', 'dcterms:modified']) {
+    append(doc, root, NS.dcterms, name, w3cdtf(now)).setAttributeNS(NS.xsi, 'xsi:type', 'dcterms:W3CDTF');
   }
-  const rels = zip.file('_rels/.rels')?.asText() ?? '';
-  if (!rels.includes(`Target="${partName}"`)) {
-    const ids = [...rels.matchAll(/Id="rId(\d+)"/g)].map((m) => Number(m[1]));
-    const id = `rId${Math.max(0, ...ids) + 1}`;
-    zip.file('_rels/.rels', rels.replace('</Relationships>', `<Relationship Id="${id}" Type="${relType}" Target="${partName}"/></Relationships>`));
-  }
+  return doc;
+}
+
+function customProperties(props: DocumentProperties): Document {
+  const doc = parseXml(`${DECLARATION}<Properties xmlns="${NS.customProperties}" xmlns:vt="${NS.vt}"/>`);
+  const property = doc.createElementNS(NS.customProperties, 'property');
+  property.setAttribute('fmtid', USER_DEFINED_FMTID);
+  property.setAttribute('pid', '2');
+  property.setAttribute('name', 'Reference');
+  append(doc, property, NS.vt, 'vt:lpwstr', props.reference);
+  doc.documentElement!.appendChild(property);
+  return doc;
 }
 
 export function writeProperties(zip: PizZip, props: DocumentProperties, now: Date): void {
-  const core = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-<dc:title>${escapeXml(props.titre)}</dc:title>\
-<dc:subject>${escapeXml(props.sujet)}</dc:subject>\
-<dc:creator>${escapeXml(props.auteur)}</dc:creator>\
-<cp:keywords>${escapeXml(props.motsCles.join(', '))}</cp:keywords>\
-<dc:identifier>${escapeXml(props.reference)}</dc:identifier>\
-<dc:language>fr-FR</dc:language>\
-<cp:lastModifiedBy>${escapeXml(props.auteur)}</cp:lastModifiedBy>\
-<cp:revision>1</cp:revision>\
-<dcterms:created xsi:type="dcterms:W3CDTF">${w3cdtf(now)}</dcterms:created>\
-<dcterms:modified xsi:type="dcterms:W3CDTF">${w3cdtf(now)}</dcterms:modified>\
-</cp:coreProperties>`;
-  zip.file('docProps/core.xml', core);
-  ensurePart(zip, 'docProps/core.xml', CORE_PROPS_TYPE, CORE_PROPS_REL);
-
-  const custom = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
-<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Reference"><vt:lpwstr>${escapeXml(props.reference)}</vt:lpwstr></property>\
-</Properties>`;
-  zip.file('docProps/custom.xml', custom);
-  ensurePart(zip, 'docProps/custom.xml', CUSTOM_PROPS_TYPE, CUSTOM_PROPS_REL);
+  writePart(zip, 'docProps/core.xml', coreProperties(props, now));
+  ensurePackagePart(zip, 'docProps/core.xml', CORE_PROPS_TYPE, CORE_PROPS_REL);
+  writePart(zip, 'docProps/custom.xml', customProperties(props));
+  ensurePackagePart(zip, 'docProps/custom.xml', CUSTOM_PROPS_TYPE, CUSTOM_PROPS_REL);
 }

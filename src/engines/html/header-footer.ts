@@ -1,79 +1,98 @@
 /**
- * Reads the default page header and footer of a filled DOCX as HTML fragments, with Word's PAGE and
- * NUMPAGES fields turned into the placeholders Chromium fills when printing. The PDF thus carries
- * the header and footer written in the DOCX template, not a second wording of them.
+ * Reads the default page header and footer of a filled DOCX as HTML fragments (through the parts'
+ * DOM), with Word's PAGE and NUMPAGES fields turned into the neutral page tokens (page-tokens.ts)
+ * that each PDF printer fills its own way. The PDF thus carries the header and footer written in
+ * the DOCX template, not a second wording of them.
  */
+import type { Element, Node } from '@xmldom/xmldom';
 import type PizZip from 'pizzip';
+import { defaultMarginParts, type MarginParts } from '../docx/structure.js';
+import { NS, parseXml } from '../docx/xml.js';
+import { escapeHtmlText, PAGE_COUNT, PAGE_NUMBER } from '../page-tokens.js';
 
 export interface HeaderFooter {
   header: string;
   footer: string;
 }
 
-const FIELD_SPANS: Record<string, string> = {
-  PAGE: '<span class="pageNumber"></span>',
-  NUMPAGES: '<span class="totalPages"></span>',
-};
+const FIELD_TOKENS: Record<string, string> = { PAGE: PAGE_NUMBER, NUMPAGES: PAGE_COUNT };
 
-function fieldSpan(instruction: string): string {
+function fieldToken(instruction: string): string {
   const name = instruction.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
-  return FIELD_SPANS[name] ?? '';
+  return FIELD_TOKENS[name] ?? '';
 }
 
-/** Text of the paragraphs of a header/footer part, fields as spans, paragraphs joined by <br>. */
+/** Text of the paragraphs of a header/footer part, fields as page tokens, paragraphs joined by <br>. */
 export function partToHtml(xml: string): string {
-  const token =
-    /<w:fldSimple\b[^>]*?w:instr="([^"]*)"[^>]*>|<\/w:fldSimple>|<w:instrText\b[^>]*>([^<]*)<\/w:instrText>|<w:fldChar\b[^>]*?w:fldCharType="(begin|separate|end)"[^>]*\/>|<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<\/w:p>/g;
+  const root = parseXml(xml).documentElement;
   const paragraphs: string[] = [];
   let current = '';
-  let inSimpleField = false;
+  /** Inside a simple field (its cached result is not text of the part). */
+  let simpleFields = 0;
   let complexState: 'none' | 'instruction' | 'result' = 'none';
   let instruction = '';
-  for (const m of xml.matchAll(token)) {
-    const [whole, simpleInstr, instrText, fldChar, text] = m;
-    if (simpleInstr !== undefined) {
-      current += fieldSpan(simpleInstr);
-      inSimpleField = !whole.endsWith('/>');
-    } else if (whole === '</w:fldSimple>') {
-      inSimpleField = false;
-    } else if (fldChar === 'begin') {
-      complexState = 'instruction';
-      instruction = '';
-    } else if (fldChar === 'separate') {
-      current += fieldSpan(instruction);
-      complexState = 'result';
-    } else if (fldChar === 'end') {
-      if (complexState === 'instruction') current += fieldSpan(instruction);
-      complexState = 'none';
-    } else if (instrText !== undefined) {
-      if (complexState === 'instruction') instruction += instrText;
-    } else if (text !== undefined) {
-      if (!inSimpleField && complexState === 'none') current += text;
-    } else if (whole === '<w:tab/>') {
-      if (!inSimpleField && complexState === 'none') current += ' ';
-    } else if (whole === '</w:p>') {
-      if (current.trim().length > 0) paragraphs.push(current.trim());
-      current = '';
+  const inText = () => simpleFields === 0 && complexState === 'none';
+
+  const walk = (node: Node): void => {
+    if (node.nodeType !== 1) return;
+    const element = node as Element;
+    const children = () => {
+      for (let child = element.firstChild; child; child = child.nextSibling) walk(child);
+    };
+    if (element.namespaceURI !== NS.w) return children();
+    switch (element.localName) {
+      case 'fldSimple':
+        current += fieldToken(element.getAttributeNS(NS.w, 'instr') ?? '');
+        simpleFields++;
+        children();
+        simpleFields--;
+        return;
+      case 'fldChar': {
+        const type = element.getAttributeNS(NS.w, 'fldCharType');
+        if (type === 'begin') {
+          complexState = 'instruction';
+          instruction = '';
+        } else if (type === 'separate') {
+          current += fieldToken(instruction);
+          complexState = 'result';
+        } else if (type === 'end') {
+          if (complexState === 'instruction') current += fieldToken(instruction);
+          complexState = 'none';
+        }
+        return;
+      }
+      case 'instrText':
+        if (complexState === 'instruction') instruction += element.textContent ?? '';
+        return;
+      case 't':
+        if (inText()) current += escapeHtmlText(element.textContent ?? '');
+        return;
+      case 'tab':
+        // A tab character of a run (not a tab stop of the paragraph's properties).
+        if (inText() && (element.parentNode as Element | null)?.localName === 'r') current += ' ';
+        return;
+      case 'pPr':
+      case 'rPr':
+      case 'sectPr':
+        return;
+      case 'p':
+        children();
+        if (current.trim().length > 0) paragraphs.push(current.trim());
+        current = '';
+        return;
+      default:
+        return children();
     }
-  }
+  };
+  if (root) walk(root);
   return paragraphs.join('<br>');
 }
 
-/** The part referenced as default header/footer by the document's last section. */
-function defaultPart(zip: PizZip, kind: 'header' | 'footer'): string | undefined {
-  const document = zip.file('word/document.xml')?.asText() ?? '';
-  const refs = [...document.matchAll(new RegExp(`<w:${kind}Reference\\b[^>]*>`, 'g'))].map((m) => m[0]);
-  const ref = refs.reverse().find((r) => /w:type="default"/.test(r)) ?? refs[0];
-  const id = ref ? /r:id="([^"]+)"/.exec(ref)?.[1] : undefined;
-  if (!id) return undefined;
-  const rels = zip.file('word/_rels/document.xml.rels')?.asText() ?? '';
-  const rel = [...rels.matchAll(/<Relationship\b[^>]*>/g)].map((m) => m[0]).find((r) => r.includes(`Id="${id}"`));
-  const target = rel ? /Target="([^"]+)"/.exec(rel)?.[1] : undefined;
-  return target ? zip.file(`word/${target.replace(/^\/?word\//, '')}`)?.asText() : undefined;
-}
-
-export function readHeaderFooter(zip: PizZip): HeaderFooter {
-  const header = defaultPart(zip, 'header');
-  const footer = defaultPart(zip, 'footer');
-  return { header: header ? partToHtml(header) : '', footer: footer ? partToHtml(footer) : '' };
+/** The default header and footer of a filled DOCX (`parts`: where they are, when already known). */
+export function readHeaderFooter(zip: PizZip, parts: MarginParts = defaultMarginParts(zip)): HeaderFooter {
+  const html = (name: string | undefined) => {
+    const file = name ? zip.file(name) : null;
+    return file ? partToHtml(file.asText()) : '';
+  };
+  return { header: html(parts.header), footer: html(parts.footer) };
 }

@@ -1,53 +1,53 @@
 /**
- * PDF engine: prints the HTML layout of a document with the shared Chromium (A4, header and
- * footer taken from the DOCX), then adds properties and signature fields (finalize.ts).
+ * PDF engine: builds the print request of a document (its HTML layout for print, the header and
+ * footer taken from the DOCX, signature zones as anchors), has a PdfPrinter print it, then adds
+ * properties and signature fields at the anchors (finalize.ts). Nothing here knows which printer
+ * prints.
  */
 import type { BaseViewModel } from '../../core/kind.js';
 import { type HtmlDocument, renderPage } from '../html/index.js';
-import type { ChromiumPool } from './browser.js';
-import { finalizePdf, SIGNATURE_URI_PREFIX } from './finalize.js';
+import { finalizePdf } from './finalize.js';
+import { ANCHOR_ATTRIBUTE, type PrintedPdf, type PrintRequest } from './printer.js';
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
 export const PRODUCER = 'Générateur des documents de la clause sociale';
 
-const MARGIN_STYLE =
-  "width:100%;margin:0 20mm;font-family:Arial,'Liberation Sans',sans-serif;font-size:7.5pt;color:#595959;-webkit-print-color-adjust:exact;";
+const MARGIN_STYLE = "width:100%;margin:0 20mm;font-family:Arial,'Liberation Sans',sans-serif;font-size:7.5pt;color:#595959;";
 
-/** Turns the k-th signature zone into a link naming the k-th signatory's field. */
+const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** Turns the k-th signature zone into an anchor named after the k-th signatory's field. */
 export function markSignatureZones(body: string, viewModel: BaseViewModel): string {
   let index = 0;
   return body.replace(/<p class="zone-signature">([\s\S]*?)<\/p>/g, (whole, inner: string) => {
     const signatory = viewModel.signataires[index++];
     if (!signatory) return whole;
-    const href = `${SIGNATURE_URI_PREFIX}${encodeURIComponent(signatory.champ)}`;
-    return `<p class="zone-signature"><a class="champ-signature" href="${href}">${inner}</a></p>`;
+    return `<p class="zone-signature"><a class="champ-signature" ${ANCHOR_ATTRIBUTE}="${escapeAttribute(signatory.champ)}">${inner}</a></p>`;
   });
 }
 
-export async function renderPdf(pool: ChromiumPool, doc: HtmlDocument, viewModel: BaseViewModel, now: Date): Promise<Buffer> {
+/** What a PDF of the document prints: the same request gives the same file. */
+export function buildPrintRequest(doc: HtmlDocument, viewModel: BaseViewModel): PrintRequest {
   const printable: HtmlDocument = { ...doc, body: markSignatureZones(doc.body, viewModel) };
-  const html = renderPage(printable, viewModel, { media: 'print' });
-  const header = `<div style="${MARGIN_STYLE}text-align:right;">${doc.header}</div>`;
-  const footer = `<div style="${MARGIN_STYLE}text-align:center;">${doc.footer}</div>`;
-  const printed = await pool.withPage(async (page) => {
-    await page.setContent(html, { waitUntil: 'load' });
-    return page.pdf({
-      format: 'A4',
-      preferCSSPageSize: true,
-      printBackground: true,
-      displayHeaderFooter: true,
-      headerTemplate: header,
-      footerTemplate: footer,
-      tagged: true,
-      outline: true,
-    });
-  });
+  return {
+    html: renderPage(printable, viewModel, { media: 'print' }),
+    header: `<div style="${MARGIN_STYLE}text-align:right;">${doc.header}</div>`,
+    footer: `<div style="${MARGIN_STYLE}text-align:center;">${doc.footer}</div>`,
+  };
+}
+
+export interface FinishOptions {
+  now: Date;
+}
+
+/** Properties, signature fields (final documents only) and reproducible writing of a printed PDF. */
+export function finishPdf(printed: PrintedPdf, request: PrintRequest, viewModel: BaseViewModel, options: FinishOptions): Promise<Buffer> {
   return finalizePdf(printed, {
     properties: viewModel.document,
     signatories: viewModel.signataires,
     signatureFields: !viewModel.brouillon,
-    now,
+    now: options.now,
     producer: PRODUCER,
-    source: `${html}\u0000${header}\u0000${footer}`,
+    source: `${request.html}\u0000${request.header}\u0000${request.footer}`,
   });
 }

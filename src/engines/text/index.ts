@@ -8,7 +8,7 @@ import TurndownService from 'turndown';
 import { gfm } from '@joplin/turndown-plugin-gfm';
 import { convert } from 'html-to-text';
 import type { BaseViewModel } from '../../core/kind.js';
-import { DRAFT_MARK } from '../docx/index.js';
+import { DRAFT_NOTICE } from '../draft.js';
 import type { HtmlDocument } from '../html/index.js';
 
 export const MARKDOWN_CONTENT_TYPE = 'text/markdown; charset=utf-8';
@@ -63,7 +63,7 @@ turndown.escape = (text: string) =>
     .replace(/\|/g, '\\|');
 
 function draftLine(viewModel: BaseViewModel): string {
-  return viewModel.brouillon ? `${DRAFT_MARK} – document provisoire\n\n` : '';
+  return viewModel.brouillon ? `${DRAFT_NOTICE}\n\n` : '';
 }
 
 export function toMarkdown(doc: HtmlDocument, viewModel: BaseViewModel): string {

@@ -5,7 +5,7 @@
 import '../../kinds/index.js';
 import { listKinds } from '../../core/registry.js';
 import { MODES } from '../../core/validation.js';
-import { FORMAT_IDS } from '../../formats.js';
+import { FORMAT_IDS } from '../../formats/index.js';
 import { FILE_HEADERS, fileResponse, formatParameter } from './documents.js';
 import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
 

@@ -15,7 +15,9 @@ import {
   problems,
   toJsonSchema,
   type BodySpec,
+  type CallbackSpec,
   type MediaSource,
+  type ParameterSpec,
   type OperationSpec,
   type ResponseSpec,
 } from './registry.js';
@@ -52,7 +54,11 @@ export interface OpenApiOperation {
   requestBody?: { description?: string; required: boolean; content: Record<string, OpenApiMedia> };
   responses: Record<string, { description: string; headers?: Record<string, { description: string; schema: JsonSchemaNode }>; content?: Record<string, OpenApiMedia> }>;
   security?: Record<string, string[]>[];
+  callbacks?: Record<string, Record<string, Record<string, OpenApiCallbackOperation>>>;
 }
+
+/** An operation of a callback: the request the service makes, the answers it expects. */
+export type OpenApiCallbackOperation = Omit<OpenApiOperation, 'operationId' | 'tags' | 'callbacks'>;
 
 export const SECURITY_SCHEME = 'bearerAuth';
 
@@ -114,30 +120,50 @@ function response(spec: ResponseSpec): OpenApiOperation['responses'][string] {
   };
 }
 
+function parameter(p: ParameterSpec): OpenApiParameter {
+  return {
+    name: p.name,
+    in: p.in,
+    description: p.description,
+    required: p.in === 'path' ? true : (p.required ?? false),
+    schema: toJsonSchema(p.schema),
+    ...(p.example !== undefined ? { example: p.example } : {}),
+  };
+}
+
+function sortedResponses(responses: Record<string, ResponseSpec>): OpenApiOperation['responses'] {
+  return Object.fromEntries(Object.keys(responses).sort().map((status) => [status, response(responses[status]!)]));
+}
+
+/** A callback as OpenAPI writes it: { expression: { method: operation } }; no API key, it is signed. */
+function callback(spec: CallbackSpec): Record<string, Record<string, OpenApiCallbackOperation>> {
+  return {
+    [spec.expression]: {
+      [spec.method]: {
+        summary: spec.summary,
+        ...(spec.description ? { description: spec.description } : {}),
+        ...(spec.parameters?.length ? { parameters: spec.parameters.map(parameter) } : {}),
+        requestBody: body(spec.requestBody),
+        responses: sortedResponses(spec.responses),
+        security: [],
+      },
+    },
+  };
+}
+
 const UNAUTHORIZED = problems({ 401: 'Clé d’API absente, inconnue ou révoquée.' });
 
 function operation(spec: OperationSpec): OpenApiOperation {
   const responses = { ...spec.responses, ...(spec.public || spec.responses['401'] ? {} : UNAUTHORIZED) };
-  const sorted = Object.keys(responses).sort();
   return {
     operationId: spec.operationId,
     tags: spec.tags,
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
-    ...(spec.parameters?.length
-      ? {
-          parameters: spec.parameters.map((p) => ({
-            name: p.name,
-            in: p.in,
-            description: p.description,
-            required: p.in === 'path' ? true : (p.required ?? false),
-            schema: toJsonSchema(p.schema),
-            ...(p.example !== undefined ? { example: p.example } : {}),
-          })),
-        }
-      : {}),
+    ...(spec.parameters?.length ? { parameters: spec.parameters.map(parameter) } : {}),
     ...(spec.requestBody ? { requestBody: body(spec.requestBody) } : {}),
-    responses: Object.fromEntries(sorted.map((status) => [status, response(responses[status]!)])),
+    responses: sortedResponses(responses),
+    ...(spec.callbacks ? { callbacks: Object.fromEntries(Object.entries(spec.callbacks).map(([name, c]) => [name, callback(c)])) } : {}),
     ...(spec.public ? { security: [] } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { BaseViewModel, DocumentKind } from '../../core/kind.js';
 import { listKinds } from '../../core/registry.js';
 import { marker } from '../../core/markers.js';
 import { MODES } from '../../core/validation.js';
-import { FORMAT_IDS, FORMATS } from '../../formats.js';
+import { FORMAT_IDS, FORMATS } from '../../formats/index.js';
 import type { JsonSchemaNode } from '../json-schema.js';
 import { describeOperation, describeTag, frenchSpaces, problems, schemaRef, type ParameterSpec, type ResponseSpec } from './registry.js';
 
@@ -19,18 +19,10 @@ describeTag({
   description: 'Produire un document à partir de ses données\u00a0: DOCX modifiable, PDF prêt à signer, aperçu HTML, Markdown ou texte brut, en version finale ou en projet.',
 });
 
-const FORMAT_WORDS: Record<string, string> = {
-  pdf: 'PDF prêt à signer',
-  docx: 'DOCX modifiable',
-  html: 'aperçu HTML',
-  md: 'Markdown',
-  txt: 'texte brut',
-};
-
 export const formatParameter = (): ParameterSpec => ({
   name: 'format',
   in: 'query',
-  description: `Format du fichier\u00a0: ${FORMAT_IDS.map((id) => `${id} (${FORMAT_WORDS[id] ?? id})`).join(', ')}.`,
+  description: `Format du fichier\u00a0: ${FORMAT_IDS.map((id) => `${id} (${FORMATS[id]!.description})`).join(', ')}.`,
   schema: { type: 'string', enum: [...FORMAT_IDS], default: 'pdf' },
 });
 

@@ -2,9 +2,7 @@
  * The API's description: every area declares its operations in its own file of this folder (in
  * the order of the documentation page); this router serves the OpenAPI 3.1 document and its page.
  */
-import { Router, type RequestHandler } from 'express';
-import { getKind } from '../../core/registry.js';
-import { kindJsonSchema } from '../json-schema.js';
+import { Router } from 'express';
 import './service.js';
 import './reference.js';
 import './documents.js';
@@ -33,9 +31,3 @@ export function openApiRouter(): Router {
   });
   return router;
 }
-
-/** GET /api/v1/kinds/:kind/schema: a kind's JSON Schema as a document of its own (404 for an unknown kind). */
-export const kindSchemaHandler: RequestHandler = (req, res) => {
-  const kind = getKind(String(req.params.kind));
-  res.type('application/schema+json').send(JSON.stringify(kindJsonSchema(kind)));
-};

@@ -5,7 +5,7 @@
 import '../../kinds/index.js';
 import { listKinds } from '../../core/registry.js';
 import { MODES } from '../../core/validation.js';
-import { FORMAT_IDS } from '../../formats.js';
+import { FORMAT_IDS } from '../../formats/index.js';
 import { describeOperation, describeTag, json, problems, type ParameterSpec } from './registry.js';
 
 export const KINDS_TAG = 'Types de document';

@@ -57,6 +57,22 @@ export interface OperationSpec {
   requestBody?: BodySpec;
   /** By HTTP status ("200", "201"…). 401 is added to every operation that needs a key. */
   responses: Record<string, ResponseSpec>;
+  /** Requests that the service later makes to an address the client gave (OpenAPI callbacks), by name. */
+  callbacks?: Record<string, CallbackSpec>;
+}
+
+/** A request of the service to the client's own address, described as an operation of the client's. */
+export interface CallbackSpec {
+  /** Runtime expression of the address called, e.g. {$request.body#/webhook/url}. */
+  expression: string;
+  method: HttpMethod;
+  summary: string;
+  description?: string;
+  /** The headers the service sends. */
+  parameters?: ParameterSpec[];
+  requestBody: BodySpec;
+  /** How the service reads the client's answer, by status ("2XX", "default"…). */
+  responses: Record<string, ResponseSpec>;
 }
 
 export interface TagSpec {

@@ -1,11 +1,27 @@
 /**
  * The service itself: its health and this description of the API (public: no key needed).
  */
-import { describeOperation, describeTag, json } from './registry.js';
+import { describeOperation, describeTag, json, problems } from './registry.js';
 
 export const SERVICE_TAG = 'Service';
 
-describeTag({ name: SERVICE_TAG, description: 'L’état du service et la description de son API.' });
+const readiness = {
+  type: 'object',
+  properties: {
+    status: { enum: ['pret', 'indisponible'] },
+    checks: {
+      type: 'object',
+      properties: {
+        arret: { enum: ['non', 'en-cours'], description: 'Arrêt du service en cours.' },
+        moteurPdf: { enum: ['pret', 'indisponible'] },
+        stockage: { enum: ['joignable', 'injoignable', 'aucun'] },
+      },
+    },
+  },
+  required: ['status', 'checks'],
+};
+
+describeTag({ name: SERVICE_TAG, description: 'L’état du service, ses métriques et la description de son API.' });
 
 describeOperation({
   method: 'get',
@@ -13,7 +29,7 @@ describeOperation({
   operationId: 'etat_service',
   tags: [SERVICE_TAG],
   summary: 'État du service',
-  description: 'Répond tant que le service fonctionne, avec les types de document chargés et le nombre de lancements du navigateur qui produit les PDF.',
+  description: 'Répond tant que le processus fonctionne, avec les types de document chargés (l’aptitude à servir est donnée par /ready).',
   public: true,
   responses: {
     200: json('Le service fonctionne.', {
@@ -21,11 +37,37 @@ describeOperation({
       properties: {
         status: { const: 'ok' },
         kinds: { type: 'array', items: { type: 'string' }, description: 'Les types de document disponibles.' },
-        pdf: { type: 'object', properties: { chromiumLaunches: { type: 'integer', minimum: 0 } } },
       },
       required: ['status', 'kinds'],
     }),
   },
+});
+
+describeOperation({
+  method: 'get',
+  path: '/ready',
+  operationId: 'service_pret',
+  tags: [SERVICE_TAG],
+  summary: 'Service prêt à servir',
+  description:
+    'Répond 200 quand le moteur PDF est démarré, le stockage joignable et le service n’est pas en cours d’arrêt\u00a0; 503 sinon, avec l’état de chaque vérification (un répartiteur de charge cesse alors de lui envoyer des requêtes).',
+  public: true,
+  responses: {
+    200: json('Le service est prêt.', readiness),
+    ...problems({ 503: 'Le service n’est pas prêt (démarrage, arrêt, moteur ou stockage indisponible)\u00a0; le membre checks donne l’état de chaque vérification.' }),
+  },
+});
+
+describeOperation({
+  method: 'get',
+  path: '/metrics',
+  operationId: 'metriques',
+  tags: [SERVICE_TAG],
+  summary: 'Métriques Prometheus',
+  description:
+    'Documents produits par type, format et issue, durées (histogrammes), requêtes HTTP, file d’attente et pages du moteur PDF, redémarrages et mémoire du moteur, lots en attente, métriques du processus. Protégé par un jeton quand METRICS_TOKEN est défini.',
+  public: true,
+  responses: { 200: { description: 'Les métriques, au format texte de Prometheus.', content: { 'text/plain': { type: 'string' } } } },
 });
 
 describeOperation({

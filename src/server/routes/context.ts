@@ -1,14 +1,34 @@
-/** What the routers share: the generator, the store, the limits of the input. */
-import type { Request } from 'express';
+/** What the routers share: the generator, the store, the limits of the input, the kind of the request. */
+import type { Request, Response, Router } from 'express';
 import type { InputLimits } from '../../config.js';
 import { InvalidInputError } from '../../core/errors.js';
+import type { DocumentKind } from '../../core/kind.js';
+import { getKind } from '../../core/registry.js';
 import type { Generator } from '../../generator.js';
 import type { Store } from '../../store/types.js';
 
-export interface RouteContext {
+/** The service's parts a router may use; without a store, the service keeps nothing. */
+export interface ServiceContext {
   generator: Generator;
-  store: Store;
+  store?: Store;
   limits: InputLimits;
+}
+
+/** The context of the routers that exist only when the service keeps organisations' work. */
+export interface RouteContext extends ServiceContext {
+  store: Store;
+}
+
+/** Looks the `:kind` of the router's paths up once per request (404 if unknown); `kindOf` gives it back. */
+export function resolveKind(router: Router): void {
+  router.param('kind', (_req, res, next, id) => {
+    res.locals.kind = getKind(String(id));
+    next();
+  });
+}
+
+export function kindOf(res: Response): DocumentKind {
+  return res.locals.kind as DocumentKind;
 }
 
 export function queryString(req: Request, name: string): string | undefined {

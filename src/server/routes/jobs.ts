@@ -1,34 +1,22 @@
-/** Batches: submit (202 with the job's address), follow its progress, download its ZIP. */
+/** Batches: submit (202 with the job's address; optionally a notification of its end), follow its progress, download its ZIP. */
 import { Router } from 'express';
 import { requireScope, visibleOr404 } from '../../access/index.js';
 import { ConflictError } from '../../core/errors.js';
-import { submitJob, type JobRunner } from '../../jobs/index.js';
-import type { Job } from '../../store/types.js';
+import { MAX_JOB_ITEMS, submitJob, type JobRunner } from '../../jobs/index.js';
+import { readMergeUploads } from '../../jobs/rows.js';
+import { jobView as view } from '../../jobs/view.js';
 import { principal } from '../auth.js';
 import { readDocumentInput } from '../input.js';
 import type { RouteContext } from './context.js';
-
-const view = (j: Job) => ({
-  id: j.id,
-  type: j.type,
-  statut: j.statut,
-  total: j.total,
-  faits: j.faits,
-  erreurs: j.erreurs,
-  message: j.message,
-  creeLe: j.creeLe,
-  modifieLe: j.modifieLe,
-  resultat: j.resultat ? { url: `/api/v1/jobs/${j.id}/result`, sha256: j.resultat.sha256, taille: j.resultat.taille } : null,
-});
 
 export function jobsRouter(ctx: RouteContext & { jobs: JobRunner }): Router {
   const router = Router();
   const { store, jobs } = ctx;
 
-  router.post('/api/v1/jobs', readDocumentInput(ctx.limits), async (_req, res) => {
+  router.post('/api/v1/jobs', readDocumentInput(ctx.limits, () => (files) => readMergeUploads(files, MAX_JOB_ITEMS)), async (_req, res) => {
     const p = principal(res);
     requireScope(p, 'generate');
-    const job = await submitJob(store, p, res.locals.data);
+    const job = await submitJob(store, p, res.locals.data, { allowPrivateTargets: jobs.webhooks.allowPrivateTargets });
     jobs.kick();
     res.status(202).location(`/api/v1/jobs/${job.id}`).json(view(job));
   });

@@ -15,7 +15,11 @@ import type {
   Dossier,
   DocumentFilter,
   DocumentRecord,
+  DueNotification,
   Job,
+  JobNotification,
+  NewJob,
+  NotificationChange,
   NewAuditEntry,
   NewDocument,
   NewFile,
@@ -305,19 +309,31 @@ export class SqliteStore implements Store {
 
   // Jobs.
 
-  async createJob(input: Pick<Job, 'type' | 'proprietaireId' | 'organisationId' | 'cleId' | 'total' | 'entree' | 'webhook'>): Promise<Job> {
-    const job: Job = { ...input, id: randomUUID(), statut: 'en-attente', faits: 0, erreurs: 0, resultat: null, message: null, creeLe: now(), modifieLe: now() };
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, type, statut, proprietaire_id, organisation_id, cle_id, total, faits, erreurs, entree, webhook, cree_le, modifie_le)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)`,
-      )
-      .run(job.id, job.type, job.statut, job.proprietaireId, job.organisationId, job.cleId, job.total, json(job.entree), job.webhook, job.creeLe, job.modifieLe);
+  async createJob(input: NewJob): Promise<Job> {
+    const { webhook, ...fields } = input;
+    const creeLe = now();
+    const notification: JobNotification | null = webhook
+      ? { id: randomUUID(), url: webhook.url, statut: 'en-attente', tentatives: 0, prochaineLe: null, derniereErreur: null }
+      : null;
+    const job: Job = { ...fields, id: randomUUID(), statut: 'en-attente', faits: 0, erreurs: 0, resultat: null, message: null, notification, creeLe, modifieLe: creeLe };
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO jobs (id, type, statut, proprietaire_id, organisation_id, cle_id, total, faits, erreurs, entree, cree_le, modifie_le)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)`,
+        )
+        .run(job.id, job.type, job.statut, job.proprietaireId, job.organisationId, job.cleId, job.total, json(job.entree), job.creeLe, job.modifieLe);
+      if (webhook && notification) {
+        this.db
+          .prepare(`INSERT INTO notifications (id, job_id, url, secret, statut, tentatives, cree_le, modifie_le) VALUES (?, ?, ?, ?, 'en-attente', 0, ?, ?)`)
+          .run(notification.id, job.id, webhook.url, webhook.secret, creeLe, creeLe);
+      }
+    })();
     return job;
   }
 
   async getJob(id: string): Promise<Job | undefined> {
-    const r = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare(`${JOB_SELECT} WHERE j.id = ?`).get(id) as Row | undefined;
     return r ? toJob(r) : undefined;
   }
 
@@ -333,9 +349,53 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE jobs SET resultat_sha = ?, resultat_taille = ?, modifie_le = ? WHERE id = ?').run(hash, bytes.length, now(), id);
   }
 
+  async countPendingJobs(): Promise<number> {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE statut IN ('en-attente', 'en-cours')").get() as { n: number }).n;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async pendingJobs(): Promise<Job[]> {
     this.db.prepare("UPDATE jobs SET statut = 'en-attente' WHERE statut = 'en-cours'").run();
-    return (this.db.prepare("SELECT * FROM jobs WHERE statut = 'en-attente' ORDER BY cree_le").all() as Row[]).map(toJob);
+    return (this.db.prepare(`${JOB_SELECT} WHERE j.statut = 'en-attente' ORDER BY j.cree_le`).all() as Row[]).map(toJob);
+  }
+
+  // Notifications of a job's end: due once the job has ended, then at each retry's time.
+
+  async claimNotifications(at: string, leaseUntil: string, limit: number): Promise<DueNotification[]> {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT n.* FROM notifications n JOIN jobs j ON j.id = n.job_id
+           WHERE n.statut = 'en-attente' AND j.statut IN ('termine', 'echec') AND (n.prochaine_le IS NULL OR n.prochaine_le <= ?)
+           ORDER BY coalesce(n.prochaine_le, j.modifie_le), n.id LIMIT ?`,
+        )
+        .all(at, limit) as Row[];
+      const claim = this.db.prepare('UPDATE notifications SET prochaine_le = ?, modifie_le = ? WHERE id = ?');
+      const modified = now();
+      for (const r of rows) claim.run(leaseUntil, modified, r.id);
+      return rows.map((r) => ({ ...toNotification(r), prochaineLe: leaseUntil, jobId: String(r.job_id), secret: String(r.secret) }));
+    })();
+  }
+
+  async updateNotification(id: string, change: NotificationChange): Promise<void> {
+    const columns: Record<keyof NotificationChange, string> = { statut: 'statut', tentatives: 'tentatives', prochaineLe: 'prochaine_le', derniereErreur: 'derniere_erreur' };
+    const keys = (Object.keys(change) as (keyof NotificationChange)[]).filter((k) => k in columns);
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ');
+    this.db.prepare(`UPDATE notifications SET ${sets}, modifie_le = @modifie WHERE id = @id`).run({ ...Object.fromEntries(keys.map((k) => [k, change[k]])), modifie: now(), id });
+  }
+
+  async nextNotificationDue(): Promise<string | undefined> {
+    const r = this.db
+      .prepare(
+        `SELECT min(coalesce(n.prochaine_le, j.modifie_le)) AS due FROM notifications n JOIN jobs j ON j.id = n.job_id
+         WHERE n.statut = 'en-attente' AND j.statut IN ('termine', 'echec')`,
+      )
+      .get() as Row;
+    return typeof r.due === 'string' ? r.due : undefined;
   }
 
   // Sessions: only the hash of the session id is kept.
@@ -404,9 +464,26 @@ function toJob(r: Row): Job {
     entree: parse(r.entree),
     resultat: r.resultat_sha ? { sha256: String(r.resultat_sha), taille: Number(r.resultat_taille) } : null,
     message: (r.message as string | null) ?? null,
-    webhook: (r.webhook as string | null) ?? null,
+    notification: r.n_id
+      ? toNotification({ id: r.n_id, url: r.n_url, statut: r.n_statut, tentatives: r.n_tentatives, prochaine_le: r.n_prochaine_le, derniere_erreur: r.n_derniere_erreur })
+      : null,
     creeLe: String(r.cree_le),
     modifieLe: String(r.modifie_le),
+  };
+}
+
+/** A job with its notification, never the notification's secret. */
+const JOB_SELECT = `SELECT j.*, n.id AS n_id, n.url AS n_url, n.statut AS n_statut, n.tentatives AS n_tentatives, n.prochaine_le AS n_prochaine_le, n.derniere_erreur AS n_derniere_erreur
+  FROM jobs j LEFT JOIN notifications n ON n.job_id = j.id`;
+
+function toNotification(r: Row): JobNotification {
+  return {
+    id: String(r.id),
+    url: String(r.url),
+    statut: r.statut as JobNotification['statut'],
+    tentatives: Number(r.tentatives),
+    prochaineLe: (r.prochaine_le as string | null) ?? null,
+    derniereErreur: (r.derniere_erreur as string | null) ?? null,
   };
 }
 

@@ -103,4 +103,21 @@ export const MIGRATIONS: readonly string[] = [
     expire_le TEXT NOT NULL
   );
   `,
+  // 2: notifications of a job's end (webhooks). One per job for now; its id is the delivery id
+  // sent with every attempt. The jobs.webhook column of version 1 was never used and stays empty.
+  `
+  CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    job_id TEXT NOT NULL UNIQUE REFERENCES jobs (id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    statut TEXT NOT NULL CHECK (statut IN ('en-attente', 'livree', 'echec')),
+    tentatives INTEGER NOT NULL DEFAULT 0,
+    prochaine_le TEXT,
+    derniere_erreur TEXT,
+    cree_le TEXT NOT NULL,
+    modifie_le TEXT NOT NULL
+  );
+  CREATE INDEX notifications_dues ON notifications (statut, prochaine_le);
+  `,
 ];

@@ -1,0 +1,51 @@
+/** Launching the headless Chromium the service prints with. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--mute-audio',
+  '--font-render-hinting=none',
+];
+
+/** Launches a Chromium with the service's flags and a fresh profile folder, removed on close. */
+export async function launchChromium(executablePath: string): Promise<Browser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+  try {
+    const browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      userDataDir,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    const cleanUp = () => {
+      try {
+        rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // Chromium may still be writing its profile: a leftover temporary folder is harmless.
+      }
+    };
+    const child = browser.process();
+    if (child && child.exitCode === null) child.once('exit', cleanUp);
+    else browser.once('disconnected', cleanUp);
+    return browser;
+  } catch (error) {
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,208 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import PizZip from 'pizzip';
+import { PDFDocument, PDFSignature, StandardFonts } from 'pdf-lib';
+import { BusyError, NotFoundError } from '../../src/core/errors.js';
+import { DocImage } from '../../src/core/image.js';
+import { fromRoot } from '../../src/core/paths.js';
+import { listKinds } from '../../src/core/registry.js';
+import { validate } from '../../src/core/validation.js';
+import { clearTemplateCache, fillDocx, packageDocx } from '../../src/engines/docx/index.js';
+import { DRAFT_MARK } from '../../src/engines/draft.js';
+import { docxToHtml } from '../../src/engines/html/index.js';
+import type { PdfPrinter, PrintedPdf, PrinterStats, PrintRequest } from '../../src/engines/pdf/printer.js';
+import { FORMAT_IDS, getFormat, listFormats, registerFormat } from '../../src/formats/index.js';
+import { Generator } from '../../src/generator.js';
+import { docxPart, fixture, pdfPages } from '../support/documents.js';
+
+const NOW = new Date('2026-11-25T10:00:00Z');
+const examples = () => listKinds().map((kind) => ({ kind, input: JSON.parse(readFileSync(kind.example, 'utf8')) as Record<string, unknown> }));
+
+/**
+ * A printer that is not Chromium: one page per request with the footer's text, an anchor per
+ * anchor of the HTML at a known place. The generator and the finishing must work with it alone.
+ */
+class FakePrinter implements PdfPrinter {
+  readonly requests: PrintRequest[] = [];
+  warmed = false;
+  drained = false;
+  closed = false;
+
+  async print(request: PrintRequest): Promise<PrintedPdf> {
+    if (this.closed) throw new BusyError('Imprimante fermée.');
+    this.requests.push(request);
+    const document = await PDFDocument.create();
+    const font = await document.embedFont(StandardFonts.Helvetica);
+    const page = document.addPage([595, 842]);
+    page.drawText('Imprimé sans Chromium', { x: 50, y: 780, size: 12, font });
+    const footer = request.footer.replace(/<[^>]*>/g, '').replace('{{page}}', '1').replace('{{pages}}', '1');
+    page.drawText(footer.replace(/[^\x20-\x7e]/g, '?'), { x: 50, y: 30, size: 7, font });
+    const names = [...request.html.matchAll(/data-pdf-anchor="([^"]*)"/g)].map((m) => m[1]!);
+    return { document, anchors: names.map((name, i) => ({ name, page: 0, rect: [60, 100 + 120 * i, 260, 180 + 120 * i] })) };
+  }
+  async warm(): Promise<void> {
+    this.warmed = true;
+  }
+  ready(): boolean {
+    return this.warmed && !this.closed;
+  }
+  stats(): PrinterStats {
+    return { pages: 1, busy: 0, queued: 0, renders: this.requests.length, failures: 0, timeouts: 0, restarts: 0, launches: 0, memoryBytes: 0 };
+  }
+  async drain(): Promise<void> {
+    this.drained = true;
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+describe('Engine pipeline', () => {
+  it('a compiled template renders again as a fresh one: every kind, both modes, alternating data', async function () {
+    this.timeout(60_000);
+    const generator = new Generator({ printer: new FakePrinter() });
+    for (const { kind, input } of examples()) {
+      // Very different data one after the other: the example, an empty draft (every field a
+      // marker), the example as a draft, the example again.
+      const cases = [
+        { input, mode: 'final' },
+        { input: {}, mode: 'draft' },
+        { input, mode: 'draft' },
+        { input, mode: 'final' },
+      ];
+      clearTemplateCache();
+      const reused = [];
+      for (const c of cases) reused.push((await generator.generate(kind, c.input, { format: 'docx', mode: c.mode, now: NOW })).bytes);
+      for (const [i, c] of cases.entries()) {
+        clearTemplateCache();
+        const fresh = (await generator.generate(kind, c.input, { format: 'docx', mode: c.mode, now: NOW })).bytes;
+        expect(reused[i]!.equals(fresh), `${kind.id}, case ${i + 1} (${c.mode})`).to.equal(true);
+      }
+      expect(reused[0]!.equals(reused[3]!), kind.id).to.equal(true);
+      expect(reused[0]!.equals(reused[2]!), kind.id).to.equal(false);
+    }
+  });
+
+  it('reads the filled package as it is in memory: the same HTML as from the DOCX file', async () => {
+    for (const { kind, input } of examples()) {
+      const { value, missing } = validate(kind.schema, input, 'draft');
+      const viewModel = kind.buildViewModel(value, { mode: 'draft', missing, warnings: [], now: NOW });
+      const filled = fillDocx(kind.template, viewModel, { now: NOW });
+      const fromFile = await docxToHtml(packageDocx(filled));
+      const fromMemory = await docxToHtml(filled);
+      expect(fromMemory, kind.id).to.deep.equal(fromFile);
+      expect(fromMemory.footer, kind.id).to.contain('{{page}}');
+    }
+  });
+
+  it('gets charts from the kinds as SVG, and rasterises them in the DOCX engine', async () => {
+    const generator = new Generator({ printer: new FakePrinter() });
+    for (const id of ['bilan-marche', 'bilan-annuel']) {
+      const kind = listKinds().find((k) => k.id === id)!;
+      const { value, missing } = validate(kind.schema, fixture(id), 'final');
+      const viewModel = kind.buildViewModel(value, { mode: 'final', missing, warnings: [], now: NOW });
+      const images: DocImage[] = [];
+      const walk = (v: unknown): void => {
+        if (v instanceof DocImage) images.push(v);
+        else if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+      };
+      walk(viewModel);
+      expect(images.length, id).to.be.greaterThan(0);
+      for (const image of images) expect('svg' in image.source && image.source.svg.startsWith('<svg'), id).to.equal(true);
+      const docx = (await generator.generate(id, fixture(id), { format: 'docx', now: NOW })).bytes;
+      const media = Object.keys(new PizZip(docx).files).filter((name) => name.startsWith('word/media/'));
+      expect(media.length, id).to.equal(images.length);
+      for (const name of media) expect(new PizZip(docx).file(name)!.asNodeBuffer().subarray(1, 4).toString(), name).to.equal('PNG');
+    }
+  });
+
+  it('lists the formats from their registry', () => {
+    expect(listFormats().map((f) => f.id)).to.deep.equal(['docx', 'html', 'pdf', 'md', 'txt']);
+    expect(FORMAT_IDS).to.deep.equal(listFormats().map((f) => f.id));
+    expect(listFormats().map((f) => f.label)).to.deep.equal(['Word (DOCX)', 'HTML (aperçu)', 'PDF', 'Markdown', 'Texte brut']);
+    expect(getFormat('pdf')).to.include({ contentType: 'application/pdf', extension: 'pdf' });
+    expect(() => getFormat('odt')).to.throw(NotFoundError, 'Format inconnu : « odt ».');
+    expect(() => registerFormat({ ...getFormat('pdf') })).to.throw('already registered');
+  });
+
+  it('takes the draft mark from one place, in every format', async () => {
+    const generator = new Generator({ printer: new FakePrinter() });
+    const data = fixture('convention');
+    const draft = (format: string) => generator.generate('convention', data, { format, mode: 'draft', now: NOW });
+    expect(docxPart((await draft('docx')).bytes, 'word/header1.xml')).to.contain(`string="${DRAFT_MARK}"`);
+    expect((await draft('html')).bytes.toString()).to.contain(`<div class="filigrane" aria-hidden="true">${DRAFT_MARK}</div>`);
+    expect((await draft('md')).bytes.toString()).to.match(new RegExp(`^${DRAFT_MARK} – document provisoire\\n`));
+    expect((await draft('txt')).bytes.toString()).to.match(new RegExp(`^${DRAFT_MARK} – document provisoire\\n`));
+    const request = await generator.printRequest('convention', data, { mode: 'draft' });
+    expect(request.html).to.contain(`<div class="filigrane" aria-hidden="true">${DRAFT_MARK}</div>`);
+  });
+
+  describe('a PDF printer other than Chromium, plugged into the Generator', () => {
+    const printer = new FakePrinter();
+    const generator = new Generator({ printer });
+    const data = fixture('convention');
+
+    it('prints what printRequest says, and the finishing places the signature fields at its anchors', async () => {
+      const doc = await generator.generate('convention', data, { format: 'pdf', now: NOW });
+      expect(doc.contentType).to.equal('application/pdf');
+      expect(printer.requests).to.have.length(1);
+      expect(await generator.printRequest('convention', data, { now: NOW })).to.deep.equal(printer.requests[0]);
+      const request = printer.requests[0]!;
+      expect(request.footer).to.contain('Page {{page}} sur {{pages}}');
+      expect(request.html).to.contain('Article I – Objet de la convention');
+
+      const pdf = await PDFDocument.load(doc.bytes, { updateMetadata: false });
+      expect((await pdfPages(doc.bytes)).join(' ')).to.contain('Imprimé sans Chromium');
+      expect(pdf.getTitle()).to.match(/^Convention de partenariat – /);
+      expect(pdf.getCreationDate()?.toISOString()).to.equal(NOW.toISOString());
+      const fields = pdf.getForm().getFields();
+      expect(fields.map((f) => f.getName())).to.deep.equal(['Signature_Bernard_LEFEVRE', 'Signature_Claire_DUMONT']);
+      expect(fields.every((f) => f instanceof PDFSignature)).to.equal(true);
+      const rects = fields.map((f) => f.acroField.getWidgets()[0]!.getRectangle());
+      expect(rects).to.deep.equal([
+        { x: 60, y: 100, width: 200, height: 80 },
+        { x: 60, y: 220, width: 200, height: 80 },
+      ]);
+      expect(Object.keys(doc.timings!)).to.include.members(['validation', 'viewModel', 'docx', 'html', 'print', 'finishing', 'total']);
+    });
+
+    it('the same input and date give the same bytes with this printer too', async () => {
+      const a = await generator.generate('convention', data, { format: 'pdf', now: NOW });
+      const b = await generator.generate('convention', data, { format: 'pdf', now: NOW });
+      expect(a.bytes.equals(b.bytes)).to.equal(true);
+    });
+
+    it('passes on the printer’s refusals and its state', async () => {
+      await generator.warm();
+      expect(generator.ready()).to.equal(true);
+      expect(generator.stats().renders).to.equal(printer.requests.length);
+      await generator.drain();
+      expect(printer.drained).to.equal(true);
+      await generator.close();
+      expect(generator.ready()).to.equal(false);
+      const error = await generator.generate('convention', data, { format: 'pdf' }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(BusyError);
+    });
+  });
+
+  it('keeps Chromium’s ways inside its implementation', () => {
+    const chromiumFolder = fromRoot('src', 'engines', 'pdf', 'chromium');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) {
+          if (path !== chromiumFolder) walk(path);
+        } else if (name.endsWith('.ts')) files.push(path);
+      }
+    };
+    walk(fromRoot('src'));
+    expect(files.length).to.be.greaterThan(50);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, relative(fromRoot(), file)).not.to.match(/pageNumber|totalPages|urn:x-pdf-anchor|puppeteer|Subtype.*Link/);
+    }
+  });
+});
