@@ -1,177 +1,613 @@
 /**
- * Benchmark of document generation through the HTTP API, warm: median and p95 latency and
- * throughput of DOCX and PDF for the convention fixture, and beside them the cost of launching a
- * browser for each PDF (what the shared Chromium saves). A script, not a test: figures depend on
- * the machine.
+ * Benchmark of document generation through the HTTP API, warm, as deployed: the compiled service
+ * (`node dist/src/main.js`, built first when dist/ is stale) in a process of its own, with a
+ * temporary DATA_DIR (final documents are archived there, as in production).
  *
- * Then the annual bilan of a large facilitator: a year of 50 000 follow-up records over 500 markets,
- * synthetic and reproducible, through the same API.
+ * 1. Every kind × format × concurrency (1, 2, 4, 8): median and p95 latency, throughput, and the
+ *    peak memory (PSS) of the service's Node process and of its Chromium.
+ * 2. On the same document (the convention PDF), in the same run, against the references:
+ *    (a) the floor: Chromium alone printing the service's exact print request (same HTML, same
+ *        page.pdf options: tagged, outline, header and footer) with the service's flags and as many
+ *        warm pages as the service keeps, and nothing else;
+ *    (b) a browser launched per request;
+ *    (c) LibreOffice kept running (one soffice --accept process, UNO clients) converting the
+ *        service's own DOCX (Debian's packages installed with apt-get when missing).
+ *    Ours, (a) and (c) are measured in interleaved blocks (ours, floor, LibreOffice, LibreOffice,
+ *    floor, ours) so that a drift of the machine's load weighs on each alike; printed as ratios,
+ *    with the acceptance targets.
+ * 3. The per-stage breakdown (the generator's own timings, in-process).
+ * 4. The annual bilan of a large facilitator (50 000 follow-up records over 500 markets).
  *
- *   npm run bench [-- --requests 40 --concurrency 2 --launches 8 --rows 50000 --markets 500]
+ * A script, not a test: figures depend on the machine and on what else runs on it. Results are
+ * Markdown on stdout; progress goes to stderr.
+ *
+ *   npm run bench [-- --requests 16 --compare-requests 60 --kinds convention,avenant
+ *                     --formats pdf,docx --concurrency 1,2,4,8 --compare-concurrency 1,4
+ *                     --launches 8 --rows 50000 --markets 500
+ *                     --skip floor,per-request,libreoffice,breakdown,bilan --no-build]
  */
-import type { AddressInfo } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { fromRoot } from '../src/core/paths.js';
+import { resolveChromiumOptions } from '../src/engines/pdf/chromium/index.js';
+import type { PrintRequest } from '../src/engines/pdf/printer.js';
 import { Generator } from '../src/generator.js';
-import { createApp } from '../src/server/app.js';
-import { createLogger } from '../src/server/log.js';
+import { largeBilanBody } from './bench/bilan.js';
+import { STAGES, stageBreakdown, type StageRow } from './bench/breakdown.js';
+import { FloorPrinter, printWithNewBrowser } from './bench/chromium.js';
+import { convertLoad, ensureLibreOffice, LibreOfficeServer, type LibreOfficeSetup } from './bench/libreoffice.js';
+import { countProcesses, maxPeak, PeakSampler, toMiB, type MemoryPeak } from './bench/memory.js';
+import { num, ratio, table, yesNo } from './bench/report.js';
+import { buildIfStale, Service } from './bench/service.js';
+import { figures, load, merge, type Figures, type LoadResult } from './bench/stats.js';
+
+const SECTIONS = ['floor', 'per-request', 'libreoffice', 'breakdown', 'bilan'] as const;
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '40' },
-    concurrency: { type: 'string', default: '2' },
+    requests: { type: 'string', default: '16' },
+    'compare-requests': { type: 'string', default: '60' },
+    kinds: { type: 'string' },
+    formats: { type: 'string' },
+    concurrency: { type: 'string', default: '1,2,4,8' },
+    'compare-concurrency': { type: 'string', default: '1,4' },
+    warmup: { type: 'string', default: '3' },
     launches: { type: 'string', default: '8' },
+    'breakdown-requests': { type: 'string', default: '3' },
     rows: { type: 'string', default: '50000' },
     markets: { type: 'string', default: '500' },
+    'bilan-requests': { type: 'string', default: '3' },
+    'sample-ms': { type: 'string', default: '200' },
+    'pss-ms': { type: 'string', default: '1000' },
+    skip: { type: 'string', default: '' },
+    'no-build': { type: 'boolean', default: false },
   },
 });
-const REQUESTS = Number(values.requests);
-const CONCURRENCY = Number(values.concurrency);
-const LAUNCHES = Number(values.launches);
-const ROWS = Number(values.rows);
-const MARKETS = Number(values.markets);
 
-/** A deterministic pseudo-random generator (mulberry32), so that every run measures the same data. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+const int = (name: string, value: string | undefined): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${value})`);
+  return n;
+};
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+
+const REQUESTS = int('requests', values.requests);
+const COMPARE_REQUESTS = int('compare-requests', values['compare-requests']);
+const CONCURRENCY = list(values.concurrency)!.map((c) => int('concurrency', c));
+const COMPARE_CONCURRENCY = list(values['compare-concurrency'])!.map((c) => int('compare-concurrency', c));
+const WARMUP = int('warmup', values.warmup);
+const LAUNCHES = int('launches', values.launches);
+const BREAKDOWN_REQUESTS = int('breakdown-requests', values['breakdown-requests']);
+const ROWS = int('rows', values.rows);
+const MARKETS = int('markets', values.markets);
+const BILAN_REQUESTS = int('bilan-requests', values['bilan-requests']);
+const SAMPLE_MS = int('sample-ms', values['sample-ms']);
+const PSS_MS = int('pss-ms', values['pss-ms']);
+const SKIP = new Set(list(values.skip) ?? []);
+for (const s of SKIP) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--skip: unknown section "${s}" (${SECTIONS.join(', ')})`);
+
+/** The document every reference is measured on. */
+const COMPARED = { kind: 'convention', format: 'pdf' } as const;
+
+const startedAt = performance.now();
+const clock = () => {
+  const s = Math.round((performance.now() - startedAt) / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+};
+const log = (line: string) => process.stderr.write(`[${clock()}] ${line}\n`);
+
+interface Cell {
+  kind: string;
+  format: string;
+  concurrency: number;
+  figures: Figures;
+  memory: MemoryPeak;
+  firstError?: string;
 }
 
-/** One buyer's year: `markets` markets and `rows` follow-up records spread over them. */
-function largeYear(rows: number, markets: number) {
-  const r = random(42);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(r() * items.length)]!;
-  const marches = Array.from({ length: markets }, (_, i) => ({
-    reference: `M-${String(i + 1).padStart(4, '0')}`,
-    acheteur: 'Métropole exemple',
-    titulaire: `Entreprise ${i + 1}`,
-    objectifHeures: 200 + Math.floor(r() * 5000),
-    dateDebut: `2027-${String(1 + Math.floor(r() * 6)).padStart(2, '0')}-01`,
-    dateFin: `2028-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-28`,
-  }));
-  const suivi = Array.from({ length: rows }, (_, i) => ({
-    marche: marches[i % markets]!.reference,
-    personne: `P${Math.floor(r() * rows * 0.12)}`,
-    mois: `2027-${String(7 + Math.floor(r() * 6)).padStart(2, '0')}`,
-    heures: 20 + Math.floor(r() * 130),
-    heuresFormation: pick([0, 0, 0, 7, 14]),
-    modalite: pick(['embauche-directe', 'mise-a-disposition', 'sous-traitance']),
-    contrat: pick(['cdd', 'cdi', 'interim', 'insertion', 'apprentissage']),
-    categorie: pick(['deld', 'rsa', 'jeune', 'senior', 'th', 'siae', 'qpv']),
-    sexe: pick(['F', 'M']),
-    trancheAge: pick(['moins-26', '26-49', '50-plus']),
-    residenceQpv: r() < 0.3,
-    ...(r() < 0.1 ? { sortie: pick(['emploi-durable', 'emploi-transition', 'sortie-positive', 'autre']) } : {}),
-  }));
-  return { marches, suivi };
+type Label = 'ours' | 'floor' | 'libreoffice' | 'per-request';
+
+interface Compared {
+  label: Label;
+  concurrency: number;
+  figures: Figures;
+  memory?: MemoryPeak;
+  firstError?: string;
 }
 
-const body = readFileSync(fromRoot('fixtures', 'convention.json'), 'utf8');
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
+/** One of the things compared on the same document: how to warm it and run a block of it. */
+interface Side {
+  label: Label;
+  /** Root of the process tree whose memory is sampled. */
+  pid: () => number | undefined;
+  warm: (concurrency: number) => Promise<unknown>;
+  block: (count: number, concurrency: number) => Promise<LoadResult>;
 }
 
-interface Stats {
-  median: number;
-  p95: number;
-  perSecond: number;
+/** Runs a load while sampling the memory of the process tree rooted at `pid()`. */
+async function measured(pid: () => number | undefined, run: () => Promise<LoadResult>): Promise<{ result: LoadResult; memory: MemoryPeak }> {
+  const sampler = new PeakSampler(pid, { intervalMs: SAMPLE_MS, pssEveryMs: PSS_MS });
+  try {
+    const result = await run();
+    return { result, memory: await sampler.stop() };
+  } catch (error) {
+    await sampler.stop();
+    throw error;
+  }
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const mib = (bytes: number | undefined) => (bytes === undefined || bytes === 0 ? '–' : toMiB(bytes).toFixed(0));
+const fixture = (kind: string) => readFileSync(fromRoot('fixtures', `${kind}.json`));
+const errorText = (n: number, first: string | undefined) => (n ? `${n}: ${first?.slice(0, 80)}` : '0');
 
-/** `count` calls of `call`, `concurrency` at a time. */
-async function load(count: number, concurrency: number, call: () => Promise<void>): Promise<Stats> {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next++;
-        latencies.push(await timed(call));
+/**
+ * Ours, the floor and LibreOffice on the same document, at each concurrency, in interleaved
+ * blocks: each side runs two blocks of half the requests, in the order A B C C B A, so that a
+ * drift of the machine's load (other work on it) weighs on each side alike.
+ */
+async function compare(sides: Side[], notes: string[]): Promise<Compared[]> {
+  const results: Compared[] = [];
+  const half = Math.ceil(COMPARE_REQUESTS / 2);
+  for (const concurrency of COMPARE_CONCURRENCY) {
+    for (const side of sides) await side.warm(concurrency);
+    const runs = new Map<Label, { results: LoadResult[]; memory: MemoryPeak[] }>(sides.map((s) => [s.label, { results: [], memory: [] }]));
+    for (const side of [...sides, ...[...sides].reverse()]) {
+      try {
+        const { result, memory } = await measured(side.pid, () => side.block(half, concurrency));
+        runs.get(side.label)!.results.push(result);
+        runs.get(side.label)!.memory.push(memory);
+      } catch (error) {
+        notes.push(`${side.label} at c=${concurrency} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return { median: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: count / seconds };
-}
-
-function row(label: string, s: Stats): string {
-  return `${label.padEnd(44)} ${s.median.toFixed(1).padStart(8)} ms ${s.p95.toFixed(1).padStart(8)} ms ${s.perSecond.toFixed(1).padStart(8)} /s`;
+    }
+    for (const side of sides) {
+      const run = runs.get(side.label)!;
+      if (run.results.length === 0) continue;
+      const merged = merge(run.results);
+      const compared: Compared = { label: side.label, concurrency, figures: figures(merged), memory: maxPeak(run.memory), firstError: merged.errors[0] };
+      results.push(compared);
+      log(`${side.label} c=${concurrency}: median ${num(compared.figures.median)} ms, ${num(compared.figures.throughput)}/s, PSS ${mib(compared.memory?.total)} MB`);
+    }
+  }
+  return results;
 }
 
 async function main(): Promise<void> {
-  const generator = new Generator();
-  const server = createApp(generator, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') }).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/documents/convention`;
+  const out: string[] = [];
+  const notes: string[] = [];
+  const loadStart = loadavg();
+  const otherChromiums = countProcesses('chromium');
 
-  const post = (format: string) => async () => {
-    const res = await fetch(`${base}?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-    await res.arrayBuffer();
+  if (!values['no-build']) {
+    const build = buildIfStale(log);
+    if (build.warning) notes.push(build.warning);
+    if (build.built) notes.push('dist/ was stale: this run built it first (`npm run build`).');
+  }
+  log('starting the service (node dist/src/main.js)');
+  const service = await Service.start();
+  const cleanups: (() => Promise<unknown>)[] = [() => service.stop()];
+  const onSignal = () => {
+    void Promise.allSettled(cleanups.map((c) => c())).then(() => process.exit(130));
   };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
-  // Warm-up: launch Chromium, load templates, JIT.
-  for (let i = 0; i < 5; i++) {
-    await post('docx')();
-    await post('pdf')();
+  const cells: Cell[] = [];
+  const compared: Compared[] = [];
+  const bilanCells: Cell[] = [];
+  let bilanBytes = 0;
+  let floorVersion: string | undefined;
+  let lo: LibreOfficeSetup | undefined;
+  let loPdfBytes = 0;
+  let metrics = new Map<string, number>();
+  let formatOrder = ['docx', 'html', 'pdf', 'md', 'txt'];
+  const pages = (await service.metrics()).get('pdf_pages') ?? resolveChromiumOptions().pages;
+  const chromiumPath = resolveChromiumOptions().executablePath;
+  try {
+    const catalogue = await service.kinds();
+    const kinds = (list(values.kinds) ?? catalogue.map((k) => k.id)).filter((k) => {
+      if (catalogue.some((c) => c.id === k)) return true;
+      notes.push(`Kind "${k}" is not offered by the service: skipped.`);
+      return false;
+    });
+    formatOrder = catalogue.find((k) => k.id === COMPARED.kind)?.formats ?? formatOrder;
+    const formats = list(values.formats) ?? formatOrder;
+
+    // The cells: the compared document first (before the browser's first planned restart).
+    type Plan = { kind: string; format: string; concurrency: number };
+    const plan: Plan[] = [];
+    const isCompared = (p: { kind: string; format: string }) => p.kind === COMPARED.kind && p.format === COMPARED.format;
+    const order = [...kinds].sort((a, b) => Number(b === COMPARED.kind) - Number(a === COMPARED.kind));
+    for (const kind of order) {
+      const fmts = kind === COMPARED.kind ? [...formats].sort((a, b) => Number(b === COMPARED.format) - Number(a === COMPARED.format)) : formats;
+      for (const format of fmts) for (const concurrency of CONCURRENCY) plan.push({ kind, format, concurrency });
+    }
+    // The memory target is read on the compared document alone at c=4: measured, selected or not.
+    if (!plan.some((p) => isCompared(p) && p.concurrency === 4)) plan.unshift({ ...COMPARED, concurrency: 4 });
+    const lastCompared = plan.map(isCompared).lastIndexOf(true);
+
+    // The DOCX LibreOffice converts: the service's own, for the same fixture.
+    const conventionDocx = await service.generate(new Agent({ keepAlive: false }), COMPARED.kind, 'docx', fixture(COMPARED.kind));
+
+    log(`service ready (pid ${service.pid}, ${pages} PDF pages); ${plan.length} cells of ${REQUESTS} requests`);
+    for (const [index, p] of plan.entries()) {
+      const body = fixture(p.kind);
+      const agent = new Agent({ keepAlive: true, maxSockets: p.concurrency });
+      const call = async () => {
+        await service.generate(agent, p.kind, p.format, body);
+      };
+      await load(Math.max(WARMUP, p.concurrency), p.concurrency, call);
+      const { result, memory } = await measured(
+        () => service.pid,
+        () => load(REQUESTS, p.concurrency, call),
+      );
+      agent.destroy();
+      if (service.child.exitCode !== null) throw new Error(`the service died:\n${service.tail()}`);
+      const cell: Cell = { ...p, figures: figures(result), memory, firstError: result.errors[0] };
+      cells.push(cell);
+      log(
+        `${p.kind} ${p.format} c=${p.concurrency}: median ${num(cell.figures.median)} ms, p95 ${num(cell.figures.p95)} ms, ` +
+          `${num(cell.figures.throughput)}/s, PSS ${mib(memory.root)} + ${mib(memory.children)} MB${result.errors.length ? `, ${result.errors.length} errors: ${result.errors[0]}` : ''}`,
+      );
+      if (index !== lastCompared) continue;
+
+      // The references, on the same document, now.
+      const generator = new Generator();
+      let request: PrintRequest;
+      try {
+        request = await generator.printRequest(COMPARED.kind, JSON.parse(fixture(COMPARED.kind).toString('utf8')));
+      } finally {
+        await generator.close();
+      }
+      const oursBody = fixture(COMPARED.kind);
+      const oursAgent = new Agent({ keepAlive: true, maxSockets: Math.max(...COMPARE_CONCURRENCY) });
+      const ours = () => service.generate(oursAgent, COMPARED.kind, COMPARED.format, oursBody).then(() => undefined);
+      const sides: Side[] = [
+        {
+          label: 'ours',
+          pid: () => service.pid,
+          warm: (c) => load(Math.max(WARMUP, c), c, ours),
+          block: (count, c) => load(count, c, ours),
+        },
+      ];
+      let floor: FloorPrinter | undefined;
+      let server: LibreOfficeServer | undefined;
+      try {
+        if (!SKIP.has('floor')) {
+          log(`floor: Chromium alone, ${pages} warm pages, the same print request`);
+          const printer = await FloorPrinter.launch(chromiumPath, pages);
+          floor = printer;
+          cleanups.push(() => printer.close());
+          floorVersion = await printer.browser.version();
+          const print = () => printer.print(request).then(() => undefined);
+          sides.push({ label: 'floor', pid: () => printer.pid, warm: (c) => load(Math.max(WARMUP, c), c, print), block: (count, c) => load(count, c, print) });
+        }
+        if (!SKIP.has('libreoffice')) {
+          lo = ensureLibreOffice(log);
+          notes.push(...lo.notes);
+          if (lo.error) notes.push(`LibreOffice not measured: ${lo.error}.`);
+          else {
+            log(`LibreOffice kept running (${lo.version ?? lo.soffice})`);
+            const office = await LibreOfficeServer.start(lo.soffice!);
+            server = office;
+            cleanups.push(() => office.stop());
+            sides.push({
+              label: 'libreoffice',
+              pid: () => office.pid,
+              warm: (c) => convertLoad(office, conventionDocx, c, c, { warmup: 2 }),
+              block: async (count, c) => {
+                const result = await convertLoad(office, conventionDocx, count, c, { warmup: 1 });
+                loPdfBytes = result.pdfBytes;
+                return result;
+              },
+            });
+          }
+        }
+        log(`compared in interleaved blocks: ${sides.map((s) => s.label).join(', ')}`);
+        compared.push(...(await compare(sides, notes)));
+      } finally {
+        oursAgent.destroy();
+        await floor?.close();
+        await server?.stop();
+      }
+      if (!SKIP.has('per-request')) {
+        log(`browser launched per request (${LAUNCHES})`);
+        await printWithNewBrowser(chromiumPath, request); // Disk caches warm, as for the others.
+        const result = await load(LAUNCHES, 1, () => printWithNewBrowser(chromiumPath, request).then(() => undefined));
+        compared.push({ label: 'per-request', concurrency: 1, figures: figures(result), firstError: result.errors[0] });
+        log(`browser per request: median ${num(figures(result).median)} ms`);
+      }
+    }
+
+    metrics = await service.metrics();
+
+    // The annual bilan of a large facilitator.
+    if (!SKIP.has('bilan')) {
+      const body = largeBilanBody(JSON.parse(fixture('bilan-annuel').toString('utf8')) as Record<string, unknown>, ROWS, MARKETS);
+      bilanBytes = body.length;
+      log(`annual bilan: ${ROWS} records over ${MARKETS} markets (${(body.length / 1e6).toFixed(1)} MB of JSON)`);
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      for (const format of ['docx', 'pdf']) {
+        const call = () => service.generate(agent, 'bilan-annuel', format, body).then(() => undefined);
+        await call();
+        const { result, memory } = await measured(
+          () => service.pid,
+          () => load(BILAN_REQUESTS, 1, call),
+        );
+        bilanCells.push({ kind: 'bilan-annuel', format, concurrency: 1, figures: figures(result), memory, firstError: result.errors[0] });
+        log(`bilan ${format}: median ${num(figures(result).median)} ms`);
+      }
+      agent.destroy();
+    }
+  } finally {
+    log('stopping the service');
+    const code = await service.stop();
+    if (code !== 0) notes.push(`The service exited with code ${code} on SIGTERM. Its last lines:\n${service.tail()}`);
   }
 
-  console.log(`Convention fixture through POST /api/v1/documents/convention (${REQUESTS} requests each)`);
-  console.log(`${''.padEnd(44)} ${'median'.padStart(11)} ${'p95'.padStart(11)} ${'throughput'.padStart(11)}`);
-  console.log(row('DOCX, one at a time', await load(REQUESTS, 1, post('docx'))));
-  console.log(row(`DOCX, ${CONCURRENCY} at a time`, await load(REQUESTS, CONCURRENCY, post('docx'))));
-  console.log(row('PDF warm (shared Chromium), one at a time', await load(REQUESTS, 1, post('pdf'))));
-  console.log(row(`PDF warm (shared Chromium), ${CONCURRENCY} at a time`, await load(REQUESTS, CONCURRENCY, post('pdf'))));
-
-  // The annual bilan of a large facilitator.
-  const year = JSON.stringify({
-    structurePorteuse: 'Maison de l’emploi exemple',
-    acheteur: 'Métropole exemple',
-    annee: 2027,
-    dateBilan: '2028-01-15',
-    donnees: largeYear(ROWS, MARKETS),
-  });
-  const bilanUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/documents/bilan-annuel`;
-  const bilan = (format: string) => async () => {
-    const res = await fetch(`${bilanUrl}?format=${format}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: year });
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
-  };
-  await bilan('pdf')();
-  console.log('');
-  console.log(`Annual bilan of ${ROWS} follow-up records over ${MARKETS} markets (${(year.length / 1e6).toFixed(1)} MB of JSON, 3 requests each)`);
-  console.log(row('bilan-annuel DOCX', await load(3, 1, bilan('docx'))));
-  console.log(row('bilan-annuel PDF', await load(3, 1, bilan('pdf'))));
-
-  server.close();
-  await generator.close();
-
-  // The alternative the service avoids: a new Chromium for each PDF.
-  const data = JSON.parse(body) as unknown;
-  const cold = await load(LAUNCHES, 1, async () => {
-    const g = new Generator();
+  // Per-stage breakdown, in-process (after the service stopped: nothing else runs).
+  const breakdown: StageRow[] = [];
+  if (!SKIP.has('breakdown')) {
+    log('per-stage breakdown (in-process Generator)');
+    const generator = new Generator();
     try {
-      await g.generate('convention', data, { format: 'pdf' });
+      for (const kind of [...new Set(cells.map((c) => c.kind))]) {
+        const input = JSON.parse(fixture(kind).toString('utf8')) as unknown;
+        const formats = [...new Set(cells.filter((c) => c.kind === kind).map((c) => c.format))].sort((a, b) => formatOrder.indexOf(a) - formatOrder.indexOf(b));
+        for (const format of formats) breakdown.push(await stageBreakdown(generator, kind, format, input, BREAKDOWN_REQUESTS));
+      }
     } finally {
-      await g.close();
+      await generator.close();
     }
-  });
-  console.log(row(`PDF with a browser launched per request (${LAUNCHES})`, cold));
+  }
+
+  // ---- Report ----
+  const loadEnd = loadavg();
+  const seconds = (performance.now() - startedAt) / 1000;
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: fromRoot(), encoding: 'utf8' }).stdout?.trim();
+  out.push('# Benchmark of document generation');
+  out.push('');
+  out.push(
+    table(
+      ['', ''],
+      [
+        ['date', new Date().toISOString()],
+        [
+          'machine',
+          `${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} at start, ` +
+            `${loadEnd.map((l) => l.toFixed(2)).join(' ')} at end; ${otherChromiums} Chromium processes of others running at start`,
+        ],
+        ['node', process.version],
+        ['chromium', `${chromiumPath}${floorVersion ? ` (${floorVersion})` : ''}, ${pages} pages in the service`],
+        ['libreoffice', lo?.version ?? (lo?.error ? `not measured: ${lo.error}` : 'skipped')],
+        ['code', `commit ${head || '?'} plus the working tree, compiled to dist/`],
+        ['service', 'node dist/src/main.js, own process, temporary DATA_DIR, LOG_LEVEL=warn; POST /api/v1/documents/<kind>?format=<f>&mode=final (archived), fixture as JSON body, keep-alive'],
+        ['requests', `${REQUESTS} per cell after ${WARMUP} warm-up requests (at least one per client), closed loop of c clients; comparison: ${COMPARE_REQUESTS} per side and concurrency`],
+        [
+          'memory',
+          `peak PSS (smaps_rollup) during each cell: the tree's RSS checked every ${SAMPLE_MS} ms, PSS read at each new RSS high and at least every ${PSS_MS} ms ` +
+            '(a PSS reading costs ~40 ms of kernel CPU); service = its Node process, Chromium = all its descendant processes, total = both in the same reading',
+        ],
+        ['run time', `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`],
+      ],
+    ),
+  );
+
+  out.push('');
+  out.push('## Ours, per kind and format, through the HTTP API');
+  for (const kind of [...new Set(cells.map((c) => c.kind))]) {
+    out.push('');
+    out.push(`### ${kind}`);
+    out.push('');
+    const rows = cells
+      .filter((c) => c.kind === kind)
+      .sort((a, b) => formatOrder.indexOf(a.format) - formatOrder.indexOf(b.format) || a.concurrency - b.concurrency)
+      .map((c) => [
+        c.format,
+        String(c.concurrency),
+        String(c.figures.count),
+        num(c.figures.median),
+        num(c.figures.p95),
+        num(c.figures.throughput),
+        mib(c.memory.root),
+        mib(c.memory.children),
+        mib(c.memory.total),
+        errorText(c.figures.errors, c.firstError),
+      ]);
+    const right = 'right' as const;
+    out.push(table(['format', 'c', 'n', 'median ms', 'p95 ms', 'docs/s', 'PSS service MB', 'PSS Chromium MB', 'PSS total MB', 'errors'], rows, ['left', right, right, right, right, right, right, right, right, 'left']));
+  }
+
+  out.push('');
+  out.push('## Peak memory per concurrency (over every cell at that concurrency)');
+  out.push('');
+  const concurrencies = [...new Set(cells.map((c) => c.concurrency))].sort((a, b) => a - b);
+  const peakOf = (cs: Cell[], key: keyof MemoryPeak) => Math.max(0, ...cs.map((c) => c.memory[key]));
+  out.push(
+    table(
+      ['c', 'PSS service MB', 'PSS Chromium MB', 'PSS total MB', 'PDF cells: total MB', 'other formats: total MB'],
+      concurrencies.map((c) => {
+        const at = cells.filter((x) => x.concurrency === c);
+        const pdf = at.filter((x) => x.format === 'pdf');
+        const other = at.filter((x) => x.format !== 'pdf');
+        return [String(c), mib(peakOf(at, 'root')), mib(peakOf(at, 'children')), mib(peakOf(at, 'total')), mib(peakOf(pdf, 'total')), mib(peakOf(other, 'total'))];
+      }),
+      ['right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  const metric = (name: string) => metrics.get(name);
+  const byOutcome = new Map<string, number>();
+  for (const [k, v] of metrics) {
+    if (!k.startsWith('documents_renders_total{')) continue;
+    const outcome = /outcome="([^"]+)"/.exec(k)?.[1] ?? '?';
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + v);
+  }
+  out.push('');
+  out.push(
+    `The service's /metrics after the cells and the comparison: pdf_engine_memory_bytes ${mib(metric('pdf_engine_memory_bytes'))} MB (its own last sample), ` +
+      `pdf_pages ${metric('pdf_pages') ?? '–'}, pdf_engine_launches ${metric('pdf_engine_launches') ?? '–'}, pdf_engine_restarts ${metric('pdf_engine_restarts') ?? '–'} ` +
+      `(the browser is replaced every PDF_MAX_RENDERS renders, 1 000 by default: two browsers live for a moment then), ` +
+      `process_resident_memory_bytes ${mib(metric('process_resident_memory_bytes'))} MB, renders ${[...byOutcome.entries()].map(([o, n]) => `${o} ${n}`).join(', ') || '–'}.`,
+  );
+  if (otherChromiums > 0) {
+    out.push('');
+    out.push(
+      `PSS divides a shared page among every process that maps it, other people's processes included: with ${otherChromiums} other Chromium processes ` +
+        'on the machine, the pages of the Chromium binary weigh less in ours (and in the floor’s) than on a machine of its own.',
+    );
+  }
+
+  // Comparison on the convention PDF.
+  const cellOf = (kind: string, format: string, c: number) => cells.find((x) => x.kind === kind && x.format === format && x.concurrency === c);
+  const get = (label: Label, c: number) => compared.find((r) => r.label === label && r.concurrency === c);
+  const [cLow, cHigh] = [Math.min(...COMPARE_CONCURRENCY), Math.max(...COMPARE_CONCURRENCY)];
+  const ours1 = get('ours', cLow);
+  const oursN = get('ours', cHigh);
+  const floor1 = get('floor', cLow);
+  const floorN = get('floor', cHigh);
+  const lo1 = get('libreoffice', cLow);
+  const loN = get('libreoffice', cHigh);
+  const perRequest = get('per-request', 1);
+  const alone4 = cellOf(COMPARED.kind, COMPARED.format, 4);
+  out.push('');
+  out.push(`## The ${COMPARED.kind} PDF against the references, same run, interleaved`);
+  out.push('');
+  const rows: string[][] = [];
+  const show = (r: Compared | undefined, what: 'median' | 'throughput') =>
+    !r ? 'not measured' : what === 'median' ? `${num(r.figures.median)} ms (p95 ${num(r.figures.p95)})` : `${num(r.figures.throughput)} docs/s`;
+  const against = (what: string, r: Compared | undefined, o: Compared | undefined, measure: 'median' | 'throughput') =>
+    rows.push([what, show(r, measure), show(o, measure), ratio(r && o ? o.figures[measure] / r.figures[measure] : undefined), errorText((r?.figures.errors ?? 0) + (o?.figures.errors ?? 0), r?.firstError ?? o?.firstError)]);
+  against(`(a) floor, c=${cLow}: median latency`, floor1, ours1, 'median');
+  against(`(a) floor, c=${cLow}: throughput`, floor1, ours1, 'throughput');
+  against(`(a) floor, c=${cHigh}: median latency`, floorN, oursN, 'median');
+  against(`(a) floor, c=${cHigh}: throughput`, floorN, oursN, 'throughput');
+  against(`(b) browser launched per request, c=1 (n=${LAUNCHES}): median latency`, perRequest, get('ours', 1), 'median');
+  against(`(c) LibreOffice kept running, same DOCX, c=${cLow}: median latency`, lo1, ours1, 'median');
+  against(`(c) LibreOffice kept running, same DOCX, c=${cHigh}: median latency`, loN, oursN, 'median');
+  against(`(c) LibreOffice kept running, same DOCX, c=${cHigh}: throughput`, loN, oursN, 'throughput');
+  rows.push([
+    `Chromium peak PSS at c=${cHigh}`,
+    floorN?.memory ? `floor ${mib(floorN.memory.total)} MB` : 'not measured',
+    oursN?.memory ? `${mib(oursN.memory.children)} MB (+ service ${mib(oursN.memory.root)} MB)` : '–',
+    ratio(floorN?.memory && oursN?.memory ? oursN.memory.children / floorN.memory.total : undefined),
+    '',
+  ]);
+  if (loN?.memory) rows.push([`LibreOffice peak PSS at c=${cHigh}`, `${mib(loN.memory.total)} MB`, `${mib(oursN?.memory?.total)} MB (service + Chromium)`, ratio(oursN?.memory ? oursN.memory.total / loN.memory.total : undefined), '']);
+  out.push(table(['comparison', 'reference', 'ours (HTTP API)', 'ours ÷ reference', 'errors'], rows, ['left', 'right', 'right', 'right', 'left']));
+  out.push('');
+  out.push(
+    `Latency ratios above 1: ours is slower; throughput ratios below 1: ours does less per second. Ours, the floor and LibreOffice ran in ` +
+      `alternating blocks of ${Math.ceil(COMPARE_REQUESTS / 2)} (ours, floor, LibreOffice, then the reverse order) at each concurrency, with the others idle but running; ` +
+      `ours here is those blocks (the ${COMPARED.kind} table above has the cells measured alone). The floor prints the service’s own print request ` +
+      '(`Generator.printRequest`) with `chromiumPdfOptions` and does nothing else; ours adds HTTP, validation, the DOCX and HTML stages, the ' +
+      'request interception and anchors, pdf-lib finishing (signature fields, properties) and the archive. LibreOffice converts the service’s DOCX ' +
+      `of the same fixture (tagged PDF with bookmarks; ${(loPdfBytes / 1024).toFixed(0)} KiB of PDF) in one soffice process shared by its c UNO ` +
+      'clients; its times exclude Python’s start-up and the UNO connection. The browser launched per request ran alone, after the blocks.',
+  );
+
+  // Acceptance targets.
+  const docx1 = cellOf(COMPARED.kind, 'docx', 1);
+  const worst4 = cells.filter((x) => x.concurrency === 4 && x.format === 'pdf').sort((a, b) => b.memory.total - a.memory.total)[0];
+  const target = (label: string, text: string, met: boolean | undefined) => [label, text, yesNo(met)];
+  const o1 = get('ours', 1);
+  const f1 = get('floor', 1);
+  const o4 = get('ours', 4);
+  const f4 = get('floor', 4);
+  const l1 = get('libreoffice', 1);
+  const l4 = get('libreoffice', 4);
+  out.push('');
+  out.push('## Acceptance targets');
+  out.push('');
+  out.push(
+    table(
+      ['target', 'measured', 'verdict'],
+      [
+        target(
+          'convention PDF, c=1: median ≤ 1.25 × floor',
+          o1 && f1 ? `${num(o1.figures.median)} ms vs ${num(f1.figures.median)} ms: ${ratio(o1.figures.median / f1.figures.median)}` : 'not measured',
+          o1 && f1 ? o1.figures.median <= 1.25 * f1.figures.median : undefined,
+        ),
+        target(
+          'convention PDF, c=4: throughput ≥ 90 % of the floor’s',
+          o4 && f4 ? `${num(o4.figures.throughput)} vs ${num(f4.figures.throughput)} docs/s: ${num((100 * o4.figures.throughput) / f4.figures.throughput, 0)} %` : 'not measured',
+          o4 && f4 ? o4.figures.throughput >= 0.9 * f4.figures.throughput : undefined,
+        ),
+        target(
+          'convention PDF faster than LibreOffice kept running (same DOCX): c=1 median',
+          o1 && l1 ? `${num(o1.figures.median)} ms vs ${num(l1.figures.median)} ms: ${ratio(o1.figures.median / l1.figures.median)}` : 'not measured',
+          o1 && l1 ? o1.figures.median < l1.figures.median : undefined,
+        ),
+        target(
+          '  … and c=4 throughput',
+          o4 && l4 ? `${num(o4.figures.throughput)} vs ${num(l4.figures.throughput)} docs/s` : 'not measured',
+          o4 && l4 ? o4.figures.throughput > l4.figures.throughput : undefined,
+        ),
+        target('convention DOCX, c=1: median ≤ 10 ms', docx1 ? `${num(docx1.figures.median)} ms (p95 ${num(docx1.figures.p95)})` : 'not measured', docx1 ? docx1.figures.median <= 10 : undefined),
+        target(
+          'convention PDF, c=4 (cell alone): Chromium + service ≤ 700 MB PSS',
+          alone4 ? `${mib(alone4.memory.total)} MB peak (service ${mib(alone4.memory.root)}, Chromium ${mib(alone4.memory.children)})` : 'not measured',
+          alone4 ? toMiB(alone4.memory.total) <= 700 : undefined,
+        ),
+        ...(worst4 && worst4 !== alone4 ? [target(`  (worst PDF cell at c=4: ${worst4.kind})`, `${mib(worst4.memory.total)} MB peak`, toMiB(worst4.memory.total) <= 700)] : []),
+      ],
+    ),
+  );
+  const docxRows = cells.filter((c) => c.format === 'docx' && c.concurrency === 1);
+  if (docxRows.length > 1) {
+    out.push('');
+    out.push(`DOCX at c=1, every kind: ${docxRows.map((c) => `${c.kind} ${num(c.figures.median)} ms`).join(', ')}.`);
+  }
+
+  if (breakdown.length > 0) {
+    out.push('');
+    out.push(`## Per-stage breakdown (generator in-process, no HTTP nor archive; median ms of ${BREAKDOWN_REQUESTS} renders, one at a time)`);
+    out.push('');
+    const used = STAGES.filter((s) => breakdown.some((r) => r.medians[s] !== undefined));
+    out.push(
+      table(
+        ['kind', 'format', ...used],
+        breakdown.map((r) => [r.kind, r.format, ...used.map((s) => num(r.medians[s]))]),
+        ['left', 'left', ...used.map(() => 'right' as const)],
+      ),
+    );
+    out.push('');
+    out.push(
+      'Stages: validation (joi), viewModel, docx (filling the template), package (writing the DOCX file), html (mammoth, layout, print request), ' +
+        'printQueue (waiting for a Chromium page), print (Chromium: page, anchors, page.pdf; queue included), finishing (pdf-lib), text (Markdown / plain text), total. ' +
+        'package includes docx (the DOCX file is written from the filled template). Each stage’s median is taken apart, so the medians need not add up to the total’s.',
+    );
+  }
+
+  if (bilanCells.length > 0) {
+    out.push('');
+    out.push(`## Annual bilan of ${ROWS} follow-up records over ${MARKETS} markets (${(bilanBytes / 1e6).toFixed(1)} MB of JSON), c=1, after one warm-up`);
+    out.push('');
+    out.push(
+      table(
+        ['format', 'n', 'median ms', 'p95 ms', 'PSS service MB', 'PSS Chromium MB', 'PSS total MB', 'errors'],
+        bilanCells.map((c) => [c.format, String(c.figures.count), num(c.figures.median), num(c.figures.p95), mib(c.memory.root), mib(c.memory.children), mib(c.memory.total), errorText(c.figures.errors, c.firstError)]),
+        ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      ),
+    );
+  }
+
+  if (notes.length > 0) {
+    out.push('');
+    out.push('## Notes');
+    out.push('');
+    for (const note of notes) out.push(`- ${note}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 await main();
