@@ -4,7 +4,54 @@
  * set on every field because it names the field in error messages, in the web form and, as
  * "title", in the published JSON Schema.
  */
-import Joi from 'joi';
+import BaseJoi from 'joi';
+
+/**
+ * How a field stores a percentage: `fraction` stores « 5 % » as 0.05 (a rate from 0 to 1),
+ * `points` as 5 (a number of percent). Given with `.meta(percent('fraction'))`; a number field
+ * without it refuses a « % » sign.
+ */
+export type PercentKind = 'fraction' | 'points';
+export const percent = (kind: PercentKind) => ({ percent: kind });
+
+const SPACES = '[\\s\\u00A0\\u202F]';
+const FRENCH_NUMBER = new RegExp(`^([+-]?)(\\d{1,3}(?:${SPACES}\\d{3})+|\\d*)(?:[.,](\\d+))?(?:${SPACES}*(%|€|h))?$`);
+
+/**
+ * A number as a French user types it: « 1 200 000 », « 1 200 000,50 », « 12,5 », « 0,05 »,
+ * « 5 % », « 35 h », « 1 200 € » (thousands separated by spaces, no-break or narrow no-break
+ * spaces, decimal comma or point). « 5 % » gives 0.05 for a `fraction` field and 5 for a `points`
+ * field; a percent sign is refused elsewhere. Undefined when the text is not such a number.
+ */
+export function parseFrenchNumber(text: string, percentKind?: PercentKind): number | undefined {
+  const match = FRENCH_NUMBER.exec(text.trim());
+  if (!match) return undefined;
+  const [, sign, whole = '', decimals, unit] = match;
+  if (whole === '' && decimals === undefined) return undefined;
+  if (unit === '%' && !percentKind) return undefined;
+  const value = Number(`${sign}${whole.replace(new RegExp(SPACES, 'g'), '') || '0'}.${decimals ?? '0'}`);
+  return unit === '%' && percentKind === 'fraction' ? Number((value / 100).toPrecision(12)) : value;
+}
+
+const percentOf = (schema: BaseJoi.Schema): PercentKind | undefined =>
+  ((schema.$_terms.metas ?? []) as Record<string, unknown>[]).find((m) => 'percent' in m)?.percent as PercentKind | undefined;
+
+/**
+ * joi whose numbers also read French text (see parseFrenchNumber), for the web form and the JSON
+ * API alike. Schemas build their number fields from it.
+ */
+export const Joi = BaseJoi.extend((joi: BaseJoi.Root) => ({
+  type: 'number',
+  base: joi.number(),
+  coerce: {
+    from: 'string',
+    method(value: string, helpers: BaseJoi.CustomHelpers) {
+      const parsed = parseFrenchNumber(value, percentOf(helpers.schema));
+      // Not French: joi's own reading of numbers, then its error naming the field.
+      return parsed === undefined ? { value } : { value: parsed };
+    },
+  },
+})) as typeof BaseJoi;
 
 /**
  * SIRET: 14 digits whose Luhn sum is a multiple of 10. La Poste's establishments (SIREN 356000000)
@@ -29,7 +76,7 @@ export function isValidSiret(value: string): boolean {
  * Object-level rule: the non-renewal notice must be shorter than the duration, defaults included
  * (joi does not check a default value against the field's own rules).
  */
-export function noticeShorterThanDuration(value: { dureeInitialeMois?: number; preavisNonReconductionMois?: number }, helpers: Joi.CustomHelpers) {
+export function noticeShorterThanDuration(value: { dureeInitialeMois?: number; preavisNonReconductionMois?: number }, helpers: BaseJoi.CustomHelpers) {
   const { dureeInitialeMois: d, preavisNonReconductionMois: p } = value;
   return typeof d === 'number' && typeof p === 'number' && p >= d ? helpers.error('preavis.duree', { preavis: p, duree: d }) : value;
 }
@@ -78,10 +125,22 @@ export const flag = (label: string) => Joi.boolean().label(label).meta({ widget:
 
 export const CIVILITES = ['M.', 'Mme'] as const;
 
+/**
+ * The French label of each code of a closed list, shown in the web form's drop-downs (the value
+ * sent stays the code). A schema gives it with `.meta(choices(LABELS))`.
+ */
+export type ChoiceLabels<T extends string> = Record<T, string>;
+export const choices = <T extends string>(labels: ChoiceLabels<T>) => ({ choices: labels as Record<string, string> });
+
+export const CIVILITE_LABELS: ChoiceLabels<(typeof CIVILITES)[number]> = { 'M.': 'Monsieur', Mme: 'Madame' };
+
+/** A civility: "M." or "Mme", shown as "Monsieur" / "Madame". */
+export const civility = (label = 'Civilité') => Joi.string().valid(...CIVILITES).label(label).meta(choices(CIVILITE_LABELS));
+
 /** A natural person acting for an organisation: civility, names and title ("qualité"). */
 export const person = (label: string) =>
   Joi.object({
-    civilite: Joi.string().valid(...CIVILITES).label('Civilité'),
+    civilite: civility(),
     prenom: text('Prénom', 100).required(),
     nom: text('Nom', 100).required(),
     qualite: text('Qualité (fonction)', 200).required(),

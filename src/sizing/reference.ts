@@ -33,9 +33,15 @@ export interface Family {
 
 export type Nature = 'travaux' | 'services' | 'fournitures';
 export const NATURES: readonly Nature[] = ['travaux', 'services', 'fournitures'];
+export const NATURE_LABELS: Record<Nature, string> = { travaux: 'Travaux', services: 'Services', fournitures: 'Fournitures' };
 
 export type BuyerType = 'etat' | 'collectivite' | 'entite-adjudicatrice';
 export const BUYER_TYPES: readonly BuyerType[] = ['etat', 'collectivite', 'entite-adjudicatrice'];
+export const BUYER_TYPE_LABELS: Record<BuyerType, string> = {
+  etat: 'État et ses établissements publics',
+  collectivite: 'Collectivité territoriale ou autre pouvoir adjudicateur',
+  'entite-adjudicatrice': 'Entité adjudicatrice (réseaux : eau, énergie, transports…)',
+};
 
 export interface TerritoryProfile {
   id: string;

@@ -2,9 +2,9 @@
  * Input of the sizing rules (French field names). Families are checked against the catalogue in
  * force, so an unknown family is refused with the list of valid ones.
  */
-import Joi from 'joi';
-import { date } from '../core/fields.js';
-import { BUYER_TYPES, NATURES, type BuyerType, type Nature, type Reference } from './reference.js';
+import type BaseJoi from 'joi';
+import { Joi, choices, percent, date } from '../core/fields.js';
+import { BUYER_TYPE_LABELS, BUYER_TYPES, NATURE_LABELS, NATURES, type BuyerType, type Nature, type Reference } from './reference.js';
 
 export interface LotInput extends LotSizingFields {
   numero: string;
@@ -62,7 +62,10 @@ export function lotSizingKeys(ref: Reference) {
   const familyIds = ref.familles.map((f) => f.id);
   const divisions = new Set(ref.cpv.divisions);
   return {
-    famille: Joi.string().valid(...familyIds).label('Famille de marché'),
+    famille: Joi.string()
+      .valid(...familyIds)
+      .label('Famille de marché')
+      .meta(choices(Object.fromEntries(ref.familles.map((f) => [f.id, f.libelle])))),
     cpv: Joi.string()
       .trim()
       .pattern(/^\d{8}(?:-\d)?$/, 'un code CPV à huit chiffres, par exemple 45210000-2')
@@ -70,11 +73,15 @@ export function lotSizingKeys(ref: Reference) {
       .label('Code CPV'),
     montantHT: Joi.number().greater(0).max(10_000_000_000).label('Montant HT (€)').required(),
     dureeMois: Joi.number().greater(0).max(240).label('Durée (mois)').required(),
-    formeMarche: Joi.string().valid('ordinaire', 'accord-cadre').label('Forme du marché').default('ordinaire'),
+    formeMarche: Joi.string()
+      .valid('ordinaire', 'accord-cadre')
+      .label('Forme du marché')
+      .meta(choices({ ordinaire: 'Marché ordinaire', 'accord-cadre': 'Accord-cadre' }))
+      .default('ordinaire'),
     gestionUrbaineProximite: Joi.boolean().label('Marché de gestion urbaine de proximité'),
     parametres: Joi.object({
-      partMainOeuvre: Joi.number().greater(0).max(1).label('Part de main-d’œuvre (0 à 1)'),
-      tauxInsertion: Joi.number().min(0).max(0.5).label('Taux d’insertion (0 à 0,5)'),
+      partMainOeuvre: Joi.number().greater(0).max(1).label('Part de main-d’œuvre (par exemple 35\u00A0% ou 0,35)').meta(percent('fraction')),
+      tauxInsertion: Joi.number().min(0).max(0.5).label('Taux d’insertion (par exemple 7\u00A0% ou 0,07)').meta(percent('fraction')),
       coutHoraire: Joi.number().min(10).max(200).label('Coût horaire chargé (€/h)'),
     }).label('Paramètres propres au lot'),
   };
@@ -92,7 +99,11 @@ export function territorySchema(ref: Reference) {
     qpv: Joi.boolean().label('Exécuté dans ou pour un quartier prioritaire (QPV)').default(false),
     anru: Joi.boolean().label('Opération ANRU / NPNRU').default(false),
     gestionUrbaineProximite: Joi.boolean().label('Gestion urbaine de proximité').default(false),
-    profil: Joi.string().valid(...profiles).label('Profil du territoire').default('standard'),
+    profil: Joi.string()
+      .valid(...profiles)
+      .label('Profil du territoire')
+      .meta(choices(Object.fromEntries(ref.parametres.profilsTerritoire.map((p) => [p.id, p.libelle]))))
+      .default('standard'),
     structure: Joi.object(zone).label('Territoire de la structure porteuse'),
   })
     .label('Territoire')
@@ -104,12 +115,12 @@ export function marketSizingKeys() {
   return {
     dateReference: date('Date de référence des valeurs'),
     dateLancement: date('Date de lancement de la consultation'),
-    typeAcheteur: Joi.string().valid(...BUYER_TYPES).label('Type d’acheteur').default('collectivite'),
+    typeAcheteur: Joi.string().valid(...BUYER_TYPES).label('Type d’acheteur').meta(choices(BUYER_TYPE_LABELS)).default('collectivite'),
     defenseOuSecurite: Joi.boolean().label('Marché de défense ou de sécurité').default(false),
   };
 }
 
-export function sizingSchema(ref: Reference): Joi.ObjectSchema {
+export function sizingSchema(ref: Reference): BaseJoi.ObjectSchema {
   const lot = Joi.object({
     ...lotIdentityKeys(),
     ...lotSizingKeys(ref),
@@ -118,7 +129,7 @@ export function sizingSchema(ref: Reference): Joi.ObjectSchema {
     .label('Lot');
 
   return Joi.object({
-    nature: Joi.string().valid(...NATURES).label('Nature du marché').required(),
+    nature: Joi.string().valid(...NATURES).label('Nature du marché').meta(choices(NATURE_LABELS)).required(),
     ...marketSizingKeys(),
     lots: Joi.array().items(lot).min(1).max(200).unique('numero').label('Lots').required(),
     territoire: territorySchema(ref),

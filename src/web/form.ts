@@ -5,6 +5,7 @@
  */
 import type Joi from 'joi';
 import type { FieldError } from '../core/errors.js';
+import { typography } from '../core/french.js';
 
 interface Description {
   type?: string;
@@ -39,16 +40,32 @@ export interface FormField {
   describedBy: string;
   input: boolean;
   inputType: string;
+  /** "decimal" or "numeric" for a number typed as text (« 1 200 000 », « 5 % »). */
+  inputMode: string;
+  /** The value used when the field is left empty: « Par défaut : 15 ». */
+  placeholder: string;
   textarea: boolean;
   checkbox: boolean;
   select: boolean;
   options: FormOption[];
   min: string;
   max: string;
+  /** For an item of a list of values: the value of its « Retirer » button (« communesInsee.1 »). */
+  remove: string;
+  removeLabel: string;
 }
 
 export interface FormSection {
   id: string;
+  /** The dotted path of the object or list (empty for the top level). */
+  path: string;
+  /** A list, whose items are sections of their own (« Lot 1 »). */
+  list: boolean;
+  /** For a list: the text of its « Ajouter » button (« Ajouter : Lot »). */
+  addLabel: string;
+  /** For an item of a list of objects: the value of its « Retirer » button (« lots.1 »). */
+  remove: string;
+  removeLabel: string;
   legend: string;
   help: string;
   error: string;
@@ -72,9 +89,13 @@ function valueAt(values: Record<string, unknown>, path: string[]): unknown {
   return node;
 }
 
-function asInputValue(value: unknown, type: string): string {
+/** Numbers as a French user reads and types them back: « 1 200 000 », « 0,35 ». */
+const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 10 });
+
+function asInputValue(value: unknown, type: string, isNumber = false): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (isNumber && typeof value === 'number') return numberFormat.format(value);
   if (type === 'date' && typeof value === 'string') return value.slice(0, 10);
   return String(value);
 }
@@ -90,9 +111,16 @@ function field(path: string[], desc: Description, values: Record<string, unknown
   const help = desc.flags?.description ?? '';
   const checkbox = desc.type === 'boolean';
   const select = desc.flags?.only === true && Array.isArray(desc.allow);
+  const labels = (meta(desc, 'choices') ?? {}) as Record<string, string>;
+  const choiceLabel = (code: unknown) => typography(labels[String(code)] ?? String(code));
   const textarea = meta(desc, 'widget') === 'textarea';
-  const inputType = desc.type === 'date' ? 'date' : desc.type === 'number' ? 'number' : String(meta(desc, 'inputType') ?? 'text');
-  const current = asInputValue(value ?? (checkbox ? fallback : undefined), inputType);
+  // Numbers are typed as text: a number input refuses « 1 200 000 » and « 5 % ».
+  const inputType = desc.type === 'date' ? 'date' : String(meta(desc, 'inputType') ?? 'text');
+  const integer = desc.rules?.some((r) => r.name === 'integer') === true;
+  const inputMode = desc.type === 'number' ? (integer ? 'numeric' : 'decimal') : '';
+  const isNumber = desc.type === 'number';
+  const current = asInputValue(value ?? (checkbox ? fallback : undefined), inputType, isNumber);
+  const shownDefault = !checkbox && !select && fallback !== undefined && fallback !== null && typeof fallback !== 'object' ? asInputValue(fallback, inputType, isNumber) : '';
   const describedBy = [help ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
   return {
     id,
@@ -111,14 +139,21 @@ function field(path: string[], desc: Description, values: Record<string, unknown
     describedBy,
     input: !checkbox && !select && !textarea,
     inputType,
+    inputMode,
+    placeholder: shownDefault ? typography(`Par défaut : ${shownDefault}`) : '',
     textarea,
     checkbox,
     select,
     options: select
-      ? [{ value: '', label: '—', selected: current === '' }, ...(desc.allow ?? []).map((v) => ({ value: String(v), label: String(v), selected: String(v) === current }))]
+      ? [
+          { value: '', label: fallback === undefined ? '—' : typography(`— (par défaut : ${choiceLabel(fallback)})`), selected: current === '' },
+          ...(desc.allow ?? []).map((v) => ({ value: String(v), label: choiceLabel(v), selected: String(v) === current })),
+        ]
       : [],
-    min: ruleLimit(desc, 'min'),
-    max: ruleLimit(desc, 'max'),
+    min: inputType === 'date' ? ruleLimit(desc, 'min') : '',
+    max: inputType === 'date' ? ruleLimit(desc, 'max') : '',
+    remove: '',
+    removeLabel: '',
   };
 }
 
@@ -135,6 +170,11 @@ function section(path: string[], desc: Description, values: Record<string, unkno
   const name = path.join('.');
   return {
     id: domId(name || 'racine'),
+    path: name,
+    list: false,
+    addLabel: '',
+    remove: '',
+    removeLabel: '',
     legend: desc.flags?.label ?? name,
     help: desc.flags?.description ?? '',
     error: name ? errors.get(name) ?? '' : '',
@@ -144,20 +184,27 @@ function section(path: string[], desc: Description, values: Record<string, unkno
 }
 
 /**
- * A list: the items already given plus blank ones to fill (a form without script cannot add
- * rows); blank items are dropped when the form is read. Lists of objects give one fieldset per item.
+ * A list: the items already given (at least one to fill), each with a « Retirer » button, and an
+ * « Ajouter » button; without script these buttons send the form back to the server, which shows
+ * it again with one item more or less (see listAction). Blank items are dropped when the form is
+ * read. Lists of objects give one fieldset per item.
  */
 function list(path: string[], desc: Description, values: Record<string, unknown>, errors: Map<string, string>, required: boolean): FormSection {
   const item = desc.items?.[0] ?? { type: 'string' };
   const current = valueAt(values, path);
   const given = Array.isArray(current) ? current.length : 0;
-  const count = given + (item.type === 'object' ? 1 : 2);
+  const count = Math.max(given, 1);
   const name = path.join('.');
   const itemLabel = item.flags?.label ?? desc.flags?.label ?? name;
   const out: FormSection = {
     id: domId(name),
+    path: name,
+    list: true,
+    addLabel: typography(`Ajouter : ${itemLabel}`),
+    remove: '',
+    removeLabel: '',
     legend: desc.flags?.label ?? name,
-    help: [desc.flags?.description, 'Les lignes laissées vides sont ignorées.'].filter(Boolean).join(' '),
+    help: [desc.flags?.description, 'Les éléments laissés vides sont ignorés.'].filter(Boolean).join(' '),
     error: errors.get(name) ?? '',
     fields: [],
     sections: [],
@@ -166,9 +213,11 @@ function list(path: string[], desc: Description, values: Record<string, unknown>
     const itemPath = [...path, String(i)];
     if (item.type === 'object') {
       const sub = section(itemPath, item, values, errors, required && i < Math.max(given, 1));
-      out.sections.push({ ...sub, legend: `${itemLabel} ${i + 1}` });
+      const legend = `${itemLabel} ${i + 1}`;
+      out.sections.push({ ...sub, legend, remove: itemPath.join('.'), removeLabel: typography(`Retirer : ${legend}`) });
     } else {
-      out.fields.push(field(itemPath, item, values, errors, false, `${itemLabel} ${i + 1}`));
+      const label = `${itemLabel} ${i + 1}`;
+      out.fields.push({ ...field(itemPath, item, values, errors, false, label), remove: itemPath.join('.'), removeLabel: typography(`Retirer : ${label}`) });
     }
   }
   return out;
@@ -181,15 +230,69 @@ export interface FormModel {
   summary: { href: string; message: string }[];
 }
 
+/** A place of the form an error can point at: a field or a section, with the legends above it. */
+interface Place {
+  path: string;
+  id: string;
+  /** « Donneur d’ordre — Représentant légal ». */
+  trail: string[];
+  /** The field's own label; empty for a section. */
+  label: string;
+}
+
+/** Every field and section of the form, in the order the page shows them. */
+function places(sections: FormSection[], trail: string[] = []): Place[] {
+  return sections.flatMap((s) => {
+    const here = [...trail, s.legend];
+    return [
+      { path: s.path, id: s.id, trail: here, label: '' },
+      ...s.fields.map((f) => ({ path: f.name, id: f.id, trail: here, label: f.label })),
+      ...places(s.sections, s.list ? trail : here),
+    ];
+  });
+}
+
+/**
+ * The summary line of an error: where it is (sections, then the field's label unless the message
+ * already quotes it) and what to correct. « Donneur d’ordre — Adresse du siège — Code postal : … »
+ */
+function summaryLine(place: Place | undefined, message: string): string {
+  if (!place) return typography(message);
+  const where = place.label && !message.includes(`« ${place.label} »`) ? [...place.trail, place.label] : place.trail;
+  return typography(`${where.join(' — ')} : ${message}`);
+}
+
+/** The place of an error's path: its field or section, else the nearest enclosing one shown. */
+function placeOf(path: string, byPath: Map<string, { place: Place; index: number }>): { place: Place; index: number } | undefined {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const found = byPath.get(p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The form of a schema, filled with `values` and the `errors` of a refused submission. */
 export function formModel(schema: Joi.ObjectSchema, values: Record<string, unknown> = {}, errors: FieldError[] = []): FormModel {
   const byPath = new Map<string, string>();
   for (const e of errors) byPath.set(e.path, byPath.has(e.path) ? `${byPath.get(e.path)} ${e.message}` : e.message);
   const root = section([], schema.describe() as Description, values, byPath, true);
   const general: FormSection = { ...root, id: 'champ-document', legend: 'Document', help: '', sections: [] };
+  const sections = [...(general.fields.length > 0 ? [general] : []), ...root.sections];
+  const placesByPath = new Map<string, { place: Place; index: number }>();
+  places(sections).forEach((place, index) => {
+    if (place.path && !placesByPath.has(place.path)) placesByPath.set(place.path, { place, index });
+  });
+  // What the form does not show (data sent as a file) is read from the upload field, first of the form.
+  const hidden = new Set(hiddenKeys(schema));
+  const upload: Place = { path: '', id: 'champ-donnees', trail: ['Données déjà préparées'], label: '' };
+  const located = errors.map((e, order) => {
+    const found = placeOf(e.path, placesByPath) ?? (hidden.has(e.path.split('.')[0]!) ? { place: upload, index: -1 } : undefined);
+    return { e, order, place: found?.place, index: found?.index ?? -2 };
+  });
+  located.sort((a, b) => a.index - b.index || a.order - b.order);
   return {
-    sections: [...(general.fields.length > 0 ? [general] : []), ...root.sections],
-    summary: errors.map((e) => ({ href: `#${domId(e.path || 'racine')}`, message: e.path ? `${e.path} : ${e.message}` : e.message })),
+    sections,
+    summary: located.map(({ e, place }) => ({ href: `#${place?.id ?? 'champ-document'}`, message: summaryLine(place, e.message) })),
   };
 }
 
@@ -199,4 +302,58 @@ export function hiddenKeys(schema: Joi.ObjectSchema): string[] {
   return Object.entries(desc.keys ?? {})
     .filter(([, child]) => meta(child, 'hidden') === true)
     .map(([key]) => key);
+}
+
+/** The lists of a form model: their paths, and whether their items are objects. */
+function lists(sections: FormSection[]): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const walk = (s: FormSection) => {
+    if (s.list) out.set(s.path, s.fields.length === 0);
+    s.sections.forEach(walk);
+  };
+  sections.forEach(walk);
+  return out;
+}
+
+/**
+ * The « Ajouter » (`_ajouter=<list path>`) or « Retirer » (`_retirer=<list path>.<index>`) button of
+ * a form sent without script: the values with one more blank item at the end of that list, or
+ * without that item. Undefined when the path is not a list of the form (nothing to do).
+ */
+export function listAction(schema: Joi.ObjectSchema, values: Record<string, unknown>, action: { add?: unknown; remove?: unknown }): Record<string, unknown> | undefined {
+  const known = lists(formModel(schema, values).sections);
+  const copy = structuredClone(values);
+  const listAt = (path: string, create: boolean): unknown[] | undefined => {
+    const segments = path.split('.');
+    let node: Record<string, unknown> | unknown[] = copy;
+    for (const [i, segment] of segments.entries()) {
+      const container = node as Record<string, unknown>;
+      let next = container[segment];
+      if (next === undefined || next === null || next === '') {
+        if (!create) return undefined;
+        next = i === segments.length - 1 ? [] : {};
+        container[segment] = next;
+      }
+      if (typeof next !== 'object') return undefined;
+      node = next as Record<string, unknown>;
+    }
+    return Array.isArray(node) ? node : undefined;
+  };
+  if (typeof action.add === 'string' && known.has(action.add)) {
+    const list = listAt(action.add, true);
+    if (!list) return undefined;
+    // The blank item the form shows for an empty list is filled in first: add one after it.
+    if (list.length === 0) list.push(known.get(action.add) ? {} : '');
+    list.push(known.get(action.add) ? {} : '');
+    return copy;
+  }
+  if (typeof action.remove === 'string') {
+    const match = /^(.+)\.(\d{1,4})$/.exec(action.remove);
+    if (!match || !known.has(match[1]!)) return undefined;
+    const list = listAt(match[1]!, false);
+    if (!list || Number(match[2]) >= list.length) return undefined;
+    list.splice(Number(match[2]), 1);
+    return copy;
+  }
+  return undefined;
 }

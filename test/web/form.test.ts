@@ -52,7 +52,7 @@ describe('web form, driven in headless Chromium', () => {
     const { page, dir } = await pageDownloadingTo();
     await page.goto(`${base}/formulaires/convention?exemple=1`);
     await page.select('#champ-format', 'pdf');
-    await page.click('button[type=submit]');
+    await page.click('#bouton-generer');
     const file = await downloaded(dir);
     expect(file).to.match(/convention-partenariat-communaute-de-communes-somme-santerre-2026-12-01\.pdf$/);
     const pdf = readFileSync(file);
@@ -66,7 +66,7 @@ describe('web form, driven in headless Chromium', () => {
       const { page, dir } = await pageDownloadingTo();
       await page.goto(`${base}/formulaires/${kind.id}?exemple=1`);
       await page.select('#champ-format', 'docx');
-      await page.click('button[type=submit]');
+      await page.click('#bouton-generer');
       const file = await downloaded(dir);
       const fromForm = docxParagraphs(readFileSync(file));
       const fromApi = docxParagraphs((await generator.generate(kind.id, fixture(kind.id), { format: 'docx' })).bytes);
@@ -80,7 +80,7 @@ describe('web form, driven in headless Chromium', () => {
     await page.goto(`${base}/formulaires/convention`);
     await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
     await page.type('#champ-donneurOrdre-siret', '123');
-    const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    const [response] = await Promise.all([page.waitForNavigation(), page.click('#bouton-generer')]);
     expect(response?.status()).to.equal(400);
     const text = (selector: string) => page.$eval(selector, (el) => el.textContent?.trim());
     expect(await text('#resume-erreurs h2')).to.equal('Données invalides');
@@ -97,10 +97,11 @@ describe('web form, driven in headless Chromium', () => {
     const page = await browser.newPage();
     await page.goto(`${base}/formulaires/convention`);
     await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
-    const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    const [response] = await Promise.all([page.waitForNavigation(), page.click('#bouton-generer')]);
     expect(response?.status()).to.equal(422);
     const summary = await page.$$eval('#resume-erreurs li', (items) => items.map((li) => li.textContent));
-    expect(summary).to.include('signature.lieu : « Lieu de signature » est obligatoire.');
+    expect(summary).to.include('Signature\u00A0: «\u00A0Lieu de signature\u00A0» est obligatoire.');
+    expect(await page.evaluate(() => document.activeElement?.id), 'the summary has the focus').to.equal('resume-erreurs');
     await page.close();
   });
 
@@ -110,12 +111,38 @@ describe('web form, driven in headless Chromium', () => {
     await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
     await page.click('input[name=mode][value=draft]');
     await page.select('#champ-format', 'docx');
-    await page.click('button[type=submit]');
+    await page.click('#bouton-generer');
     const file = await downloaded(dir);
     expect(file).to.match(/projet-convention-partenariat-ville-de-peronne-date-a-completer\.docx$/);
     const text = docxParagraphs(readFileSync(file)).join('\n');
     expect(text).to.contain('Ville de Péronne');
     expect(text).to.contain('[à compléter : structurePorteuse.nom]');
+    await page.close();
+  });
+
+  it('adds and removes list items in place with JavaScript, renumbering the fields', async () => {
+    const { page, dir } = await pageDownloadingTo();
+    await page.goto(`${base}/formulaires/mise-en-demeure-partenaire`);
+    const legends = () => page.$$eval('[data-liste="manquements"] > fieldset > legend', (ls) => ls.map((l) => l.textContent));
+    await page.type('#champ-manquements-0-engagement', 'Engagement retiré');
+    const url = page.url();
+    await page.click('button[name=_ajouter][value=manquements]');
+    expect(page.url(), 'no page load').to.equal(url);
+    expect(await legends()).to.deep.equal(['Manquement 1', 'Manquement 2']);
+    expect(await page.$eval('#champ-manquements-1-engagement', (el) => [(el as HTMLInputElement).name, (el as HTMLInputElement).value])).to.deep.equal(['manquements.1.engagement', '']);
+    expect(await page.$eval('label[for=champ-manquements-1-engagement]', (el) => el.textContent)).to.contain('Engagement non respecté');
+    await page.type('#champ-manquements-1-engagement', 'Engagement gardé');
+    await page.click('button[name=_retirer][value="manquements.0"]');
+    expect(await legends()).to.deep.equal(['Manquement 1']);
+    expect(await page.$eval('#champ-manquements-0-engagement', (el) => [(el as HTMLInputElement).name, (el as HTMLInputElement).value])).to.deep.equal(['manquements.0.engagement', 'Engagement gardé']);
+    expect(await page.$eval('[data-liste="manquements"] button[name=_retirer]', (el) => [(el as HTMLButtonElement).value, el.textContent])).to.deep.equal(['manquements.0', 'Retirer\u00A0: Manquement 1']);
+    // The renumbered form is what the server reads.
+    await page.click('input[name=mode][value=draft]');
+    await page.select('#champ-format', 'txt');
+    await page.click('#bouton-generer');
+    const text = readFileSync(await downloaded(dir), 'utf8');
+    expect(text).to.contain('Engagement gardé');
+    expect(text).not.to.contain('Engagement retiré');
     await page.close();
   });
 });

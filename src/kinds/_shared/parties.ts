@@ -4,12 +4,16 @@
  * signatories. Shared by the kinds; no kind-specific wording here.
  */
 import Joi from 'joi';
-import { address, count, date, email, longText, person, phone, siret, text, type Address, type Person } from '../../core/fields.js';
+import { address, choices, count, date, email, longText, person, phone, siret, text, type Address, type Person } from '../../core/fields.js';
 import { capitalize, familyName, formatDate, fullName, guessGender, numberInWords, slug, typography, withArticle } from '../../core/french.js';
 import { isMarker } from '../../core/markers.js';
 import type { Signatory } from '../../core/kind.js';
 
 export const GENRES = ['masculin', 'feminin'] as const;
+export const GENRE_LABELS: Record<(typeof GENRES)[number], string> = {
+  masculin: 'Masculin (« représenté »)',
+  feminin: 'Féminin (« représentée »)',
+};
 
 export interface Party {
   nom: string;
@@ -41,6 +45,7 @@ export const partySchema = (label: string, options: PartyOptions = {}) =>
     genre: Joi.string()
       .valid(...GENRES)
       .label('Genre grammatical du nom')
+      .meta(choices(GENRE_LABELS))
       .description('Accorde « représenté » ou « représentée ». Déduit du nom quand il est absent (« Communauté… » : féminin).'),
     formeJuridique: text('Forme juridique', 200).description('Par exemple : établissement public de coopération intercommunale, association loi 1901.'),
     adresse: address('Adresse du siège').required(),

@@ -1,6 +1,6 @@
 /** Input of an avenant to the partnership convention (model convention, art. VI). */
 import Joi from 'joi';
-import { count, date, longText, text } from '../../core/fields.js';
+import { choices, count, date, longText, text } from '../../core/fields.js';
 import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
 import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
@@ -9,6 +9,12 @@ import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
  * words inside it ("les mots « quinze jours » sont remplacés par les mots « dix jours »").
  */
 export const TYPES = ['remplace', 'complete', 'supprime', 'remplace-mots'] as const;
+export const TYPE_LABELS: Record<(typeof TYPES)[number], string> = {
+  remplace: 'Remplacer l’article (ou l’alinéa)',
+  complete: 'Compléter l’article',
+  supprime: 'Supprimer l’article (ou l’alinéa)',
+  'remplace-mots': 'Remplacer des mots dans l’article',
+};
 
 export const avenantSchema = Joi.object({
   numero: count('Numéro de l’avenant', 1, 99).required(),
@@ -26,7 +32,7 @@ export const avenantSchema = Joi.object({
   modifications: Joi.array()
     .items(
       Joi.object({
-        type: Joi.string().valid(...TYPES).label('Nature de la modification').required(),
+        type: Joi.string().valid(...TYPES).label('Nature de la modification').meta(choices(TYPE_LABELS)).required(),
         article: text('Article de la convention modifié', 10).required(),
         objet: text('Intitulé de l’article', 200),
         alinea: count('Alinéa de l’article', 1, 50).description('Pour ne modifier qu’un alinéa de l’article (1 pour le premier alinéa).'),

@@ -1,7 +1,7 @@
 /** Input of the facilitator's reasoned opinion on a purchase project sheet (model convention, art. IV). */
 import Joi from 'joi';
-import { count, date, longText, text } from '../../core/fields.js';
-import { NATURES, type Nature } from '../../sizing/reference.js';
+import { choices, count, date, longText, text } from '../../core/fields.js';
+import { NATURE_LABELS, NATURES, type Nature } from '../../sizing/reference.js';
 import { reference } from '../../sizing/index.js';
 import { confirmationField } from '../_shared/reference-values.js';
 
@@ -15,6 +15,12 @@ const ref = reference();
 /** The reservations the facilitator can propose for a lot instead of hours (code de la commande publique). */
 export const RESERVATIONS = ['siae', 'ea-esat', 'siae-ea'] as const;
 export type Reservation = (typeof RESERVATIONS)[number];
+/** Each reservation as the form offers it and the opinion names it, with its legal basis. */
+export const RESERVATION_LABELS: Record<Reservation, string> = {
+  siae: 'Lot réservé aux SIAE (L. 2113-13 et R. 2113-7 du code de la commande publique)',
+  'ea-esat': 'Lot réservé aux entreprises adaptées et aux ESAT (L. 2113-12 et R. 2113-7 du code de la commande publique)',
+  'siae-ea': 'Lot réservé conjointement aux SIAE, aux entreprises adaptées et aux ESAT (L. 2113-14 du code de la commande publique)',
+};
 
 
 export const avisMotiveSchema = Joi.object({
@@ -28,7 +34,7 @@ export const avisMotiveSchema = Joi.object({
   projet: Joi.object({
     intitule: text('Intitulé du projet d’achat', 500).required(),
     reference: text('Référence de la fiche', 60),
-    nature: Joi.string().valid(...NATURES).label('Nature du marché').required(),
+    nature: Joi.string().valid(...NATURES).label('Nature du marché').meta(choices(NATURE_LABELS)).required(),
     lieuExecution: text('Lieu d’exécution', 300).required(),
     dateSaisine: date('Date de saisine (réception de la fiche)').required(),
     datePublicationPrevue: date('Date de publication prévue'),
@@ -41,7 +47,8 @@ export const avisMotiveSchema = Joi.object({
           reservation: Joi.string()
             .valid(...RESERVATIONS)
             .label('Réservation proposée')
-            .description('Si la structure porteuse propose de réserver le lot plutôt que d’y fixer des heures : siae, ea-esat ou siae-ea.'),
+            .meta(choices(RESERVATION_LABELS))
+            .description('Si la structure porteuse propose de réserver le lot plutôt que d’y fixer des heures.'),
         })
           .or('famille', 'cpv')
           .label('Lot'),

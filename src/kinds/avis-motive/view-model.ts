@@ -13,20 +13,17 @@ import { reference } from '../../sizing/index.js';
 import type { SizingInput } from '../../sizing/schema.js';
 import { isoDay, partyView, letterSignature, signatoryOf, type PartyView } from '../_shared/parties.js';
 import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
-import { FACILITATOR, type AvisMotiveInput, type Reservation } from './schema.js';
+import { FACILITATOR, RESERVATION_LABELS, type AvisMotiveInput, type Reservation } from './schema.js';
 
 /** Each reservation's beneficiaries and legal basis (the wording follows the basis). */
-const RESERVATION_TEXTS: Record<Reservation, { levier: string; beneficiaires: string }> = {
+const RESERVATION_TEXTS: Record<Reservation, { beneficiaires: string }> = {
   siae: {
-    levier: 'Lot réservé aux SIAE (L. 2113-13 et R. 2113-7 du code de la commande publique)',
     beneficiaires: 'aux structures d’insertion par l’activité économique mentionnées à l’article L. 5132-4 du code du travail et aux structures équivalentes, en application des articles L. 2113-13 et R. 2113-7 du code de la commande publique',
   },
   'ea-esat': {
-    levier: 'Lot réservé aux entreprises adaptées et aux ESAT (L. 2113-12 et R. 2113-7 du code de la commande publique)',
     beneficiaires: 'aux entreprises adaptées, aux établissements et services d’aide par le travail et aux structures équivalentes, en application des articles L. 2113-12 et R. 2113-7 du code de la commande publique',
   },
   'siae-ea': {
-    levier: 'Lot réservé conjointement aux SIAE, aux entreprises adaptées et aux ESAT (L. 2113-14 du code de la commande publique)',
     beneficiaires: 'conjointement aux structures d’insertion par l’activité économique, aux entreprises adaptées, aux établissements et services d’aide par le travail et aux structures équivalentes, en application des articles L. 2113-12 à L. 2113-14 et R. 2113-7 du code de la commande publique',
   },
 };
@@ -147,7 +144,7 @@ export function buildAvisMotiveViewModel(input: AvisMotiveInput, context: BuildC
         avecCalcul: false,
         heures: '',
         tranche: '',
-        levier: RESERVATION_TEXTS[reservation].levier,
+        levier: RESERVATION_LABELS[reservation],
         leviersComplementaires: '',
         motif: '',
         autresLeviers: '',

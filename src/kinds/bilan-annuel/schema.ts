@@ -1,6 +1,5 @@
 /** Input of the annual overall bilan of a buyer. */
-import Joi from 'joi';
-import { date, text } from '../../core/fields.js';
+import { Joi, date, text } from '../../core/fields.js';
 import { bilanCommonKeys, type BilanCommon } from '../_shared/bilan.js';
 
 export const bilanAnnuelSchema = Joi.object({

@@ -1,6 +1,5 @@
 /** Input of the intermediate bilan of a market. */
-import Joi from 'joi';
-import { date, longText, text } from '../../core/fields.js';
+import { Joi, date, longText, text } from '../../core/fields.js';
 import { bilanCommonKeys, monthSchema, type BilanCommon } from '../_shared/bilan.js';
 
 export const bilanMarcheSchema = Joi.object({

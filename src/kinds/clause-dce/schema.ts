@@ -2,9 +2,9 @@
  * Input of the DCE clause: the buyer, the market and its lots, the facilitator's contact, the lever
  * chosen per lot, and per lot either the hours decided or the data the sizing rules need.
  */
-import Joi from 'joi';
-import { CIVILITES, count, email, flag, phone, text } from '../../core/fields.js';
-import { NATURES, type Nature } from '../../sizing/reference.js';
+import { Joi, choices, percent, civility, count, email, flag, phone, text } from '../../core/fields.js';
+import { NATURE_LABELS, NATURES, type Nature } from '../../sizing/reference.js';
+import { capitalize } from '../../core/french.js';
 import { reference } from '../../sizing/index.js';
 import { confirmationField } from '../_shared/reference-values.js';
 import { lotIdentityKeys, lotSizingKeys, marketSizingKeys, territorySchema, type LotSizingFields, type MarketSizingFields, type TerritoryInput } from '../../sizing/schema.js';
@@ -20,6 +20,17 @@ export const LEVIERS = [
 ] as const;
 export type Levier = (typeof LEVIERS)[number];
 
+/** Each lever as the clause names it in a sentence (« … retenu : condition d’exécution »). */
+export const LEVER_LABELS: Record<Levier, string> = {
+  'condition-execution': 'condition d’exécution',
+  'critere-attribution': 'condition d’exécution et critère d’attribution',
+  'marche-insertion': 'marché d’insertion et de qualification professionnelle',
+  'lot-reserve-siae': 'lot réservé aux structures d’insertion par l’activité économique',
+  'lot-reserve-ea-esat': 'lot réservé aux entreprises adaptées et aux ESAT',
+  'lot-reserve-siae-ea': 'lot réservé aux SIAE, aux entreprises adaptées et aux ESAT',
+  aucun: 'sans clause',
+};
+
 /** Levers under which the lot carries a number of insertion hours. */
 export const HOUR_LEVERS: readonly Levier[] = ['condition-execution', 'critere-attribution', 'marche-insertion'];
 
@@ -33,16 +44,19 @@ export const PROCEDURES = {
 } as const;
 export type Procedure = keyof typeof PROCEDURES;
 
+/** The labels of a map of phrases, as a drop-down shows them: « Appel d’offres ouvert ». */
+const capitalized = (phrases: Record<string, string>) => Object.fromEntries(Object.entries(phrases).map(([code, phrase]) => [code, capitalize(phrase)]));
+
 const ref = reference();
 
 const subCriterion = Joi.object({
   libelle: text('Sous-critère', 300).required(),
-  ponderation: Joi.number().greater(0).max(100).label('Pondération du sous-critère (%)').required(),
+  ponderation: Joi.number().greater(0).max(100).label('Pondération du sous-critère (%)').meta(percent('points')).required(),
 }).label('Sous-critère');
 
 const criterion = Joi.object({
   numero: text('Numéro du critère dans le règlement', 10),
-  ponderation: Joi.number().greater(0).max(60).label('Pondération du critère (% de la note)').required(),
+  ponderation: Joi.number().greater(0).max(60).label('Pondération du critère (% de la note)').meta(percent('points')).required(),
   sousCriteres: Joi.array().items(subCriterion).max(6).label('Sous-critères').description('Par défaut : heures au-delà du minimum, qualité des parcours, diversité des modalités.'),
 })
   .custom((value: { sousCriteres?: { ponderation: number }[] }, helpers) => {
@@ -67,11 +81,15 @@ export const CCAGS = {
 } as const;
 export type Ccag = keyof typeof CCAGS;
 
+/** The short names of the CCAG: « CCAG-Travaux ». */
+export const CCAG_LABELS = Object.fromEntries(Object.entries(CCAGS).map(([code, text]) => [code, /\((CCAG-[^,]+),/.exec(text)![1]!])) as Record<Ccag, string>;
+
 const lot = Joi.object({
   ...lotIdentityKeys(),
   levier: Joi.string()
     .valid(...LEVIERS)
     .label('Levier retenu')
+    .meta(choices(capitalized(LEVER_LABELS)))
     .default('condition-execution'),
   heures: Joi.number().integer().min(1).max(1_000_000).label('Heures d’insertion décidées').description('À défaut, les heures sont calculées par les règles de dimensionnement.'),
   dimensionnement: Joi.object(lotSizingKeys(ref)).or('famille', 'cpv').label('Données de dimensionnement du lot'),
@@ -95,10 +113,12 @@ export const clauseDceSchema = Joi.object({
     procedure: Joi.string()
       .valid(...Object.keys(PROCEDURES))
       .label('Procédure')
+      .meta(choices(capitalized(PROCEDURES)))
       .required(),
     nature: Joi.string()
       .valid(...NATURES)
       .label('Nature du marché')
+      .meta(choices(NATURE_LABELS))
       .required(),
     lieuExecution: text('Lieu d’exécution', 300).required(),
     articleCcap: text('Numéro de l’article dans le CCAP', 10).description('Par exemple 9 : les sous-articles sont alors numérotés 9.1, 9.2…'),
@@ -106,6 +126,7 @@ export const clauseDceSchema = Joi.object({
     ccag: Joi.string()
       .valid(...Object.keys(CCAGS))
       .label('CCAG applicable')
+      .meta(choices(CCAG_LABELS))
       .description('Par défaut : CCAG-Travaux pour des travaux, CCAG-FCS pour des fournitures ou des services.'),
     ...marketSizingKeys(),
   })
@@ -113,7 +134,7 @@ export const clauseDceSchema = Joi.object({
     .required(),
   territoire: territorySchema(ref),
   facilitateur: Joi.object({
-    civilite: Joi.string().valid(...CIVILITES).label('Civilité'),
+    civilite: civility(),
     prenom: text('Prénom', 100).required(),
     nom: text('Nom', 100).required(),
     fonction: text('Fonction', 200),
@@ -133,6 +154,7 @@ export const clauseDceSchema = Joi.object({
       .min(1)
       .max(100)
       .label('Plafond de la pénalité d’insertion (% du montant HT du lot)')
+      .meta(percent('points'))
       .default(10)
       .description('Valeur proposée : 10 %. La pénalité totale pour heures non réalisées ne peut dépasser ce pourcentage.'),
     penaliteEtatMensuel: Joi.number().min(1).max(10_000).label('Pénalité par état mensuel non transmis (€)').default(100).description('Valeur proposée : 100 €, après mise en demeure restée sans effet pendant huit jours.'),

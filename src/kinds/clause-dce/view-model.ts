@@ -12,17 +12,7 @@ import { valueAt } from '../../sizing/reference.js';
 import type { SizingInput } from '../../sizing/schema.js';
 import type { FieldError } from '../../core/errors.js';
 import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
-import { BUYER, CCAGS, HOUR_LEVERS, PROCEDURES, type ClauseDceInput, type ClauseLotInput, type Levier } from './schema.js';
-
-const LEVER_LABELS: Record<Levier, string> = {
-  'condition-execution': 'condition d’exécution',
-  'critere-attribution': 'condition d’exécution et critère d’attribution',
-  'marche-insertion': 'marché d’insertion et de qualification professionnelle',
-  'lot-reserve-siae': 'lot réservé aux structures d’insertion par l’activité économique',
-  'lot-reserve-ea-esat': 'lot réservé aux entreprises adaptées et aux ESAT',
-  'lot-reserve-siae-ea': 'lot réservé aux SIAE, aux entreprises adaptées et aux ESAT',
-  aucun: 'sans clause',
-};
+import { BUYER, CCAGS, HOUR_LEVERS, LEVER_LABELS, PROCEDURES, type ClauseDceInput, type ClauseLotInput } from './schema.js';
 
 const DEFAULT_SUB_CRITERIA = [
   { libelle: 'nombre d’heures d’insertion proposées au-delà du minimum imposé', ponderation: 50 },

@@ -2,15 +2,14 @@
  * Input of the partnership convention (model convention of the facilitator network): every blank
  * of the model is a field here. Durations default to the model's values.
  */
-import Joi from 'joi';
-import { count, date, email, flag, noticeShorterThanDuration, phone, text } from '../../core/fields.js';
+import { Joi, choices, civility, count, date, email, flag, noticeShorterThanDuration, phone, text } from '../../core/fields.js';
 import { partySchema, signingSchema, type Party } from '../_shared/parties.js';
 
 export { GENRES } from '../_shared/parties.js';
 
 /** A named contact: the parties' interlocutors, the regional coordinator. */
 const contactKeys = () => ({
-  civilite: Joi.string().valid('M.', 'Mme').label('Civilité'),
+  civilite: civility(),
   prenom: text('Prénom', 100).required(),
   nom: text('Nom', 100).required(),
   fonction: text('Fonction', 200).required(),
@@ -22,6 +21,10 @@ const coordinator = Joi.object({ ...contactKeys(), organisme: text('Organisme', 
 
 /** Who processes the personal data of the people followed: the facilitator for itself, or for the buyer. */
 export const DATA_ROLES = ['responsable', 'sous-traitant'] as const;
+export const DATA_ROLE_LABELS: Record<(typeof DATA_ROLES)[number], string> = {
+  responsable: 'Responsable du traitement (pour ses propres missions)',
+  'sous-traitant': 'Sous-traitant (pour le compte du donneur d’ordre)',
+};
 
 export const conventionSchema = Joi.object({
   reference: text('Référence du document', 60).description('Imprimée en tête de chaque page. Calculée quand elle est absente.'),
@@ -49,7 +52,8 @@ export const conventionSchema = Joi.object({
       role: Joi.string()
         .valid(...DATA_ROLES)
         .label('Rôle de la structure porteuse pour les données des personnes suivies')
-        .description('responsable : elle traite les données pour ses propres missions ; sous-traitant : elle les traite pour le compte du donneur d’ordre (une annexe de sous-traitance est jointe).')
+        .meta(choices(DATA_ROLE_LABELS))
+        .description('Responsable du traitement : elle traite les données pour ses propres missions ; sous-traitant : elle les traite pour le compte du donneur d’ordre (une annexe de sous-traitance est jointe).')
         .default('responsable'),
       contact: email().label('Adresse pour l’exercice des droits des personnes').required(),
       conservationAns: count('Durée de conservation après la fin du dernier marché (ans)', 1, 10).default(5),

@@ -1,12 +1,12 @@
 /** Input of the formal notice from one party of the convention to the other (model convention, art. V). */
 import Joi from 'joi';
-import { longText, text } from '../../core/fields.js';
+import { choices, longText, text } from '../../core/fields.js';
 import { conventionRefSchema, type ConventionRef } from '../_shared/convention-ref.js';
 import { letterSchema, partySchema, type Letter, type Party } from '../_shared/parties.js';
-import { EXPEDITEURS } from '../non-reconduction/schema.js';
+import { EXPEDITEUR_LABELS, EXPEDITEURS } from '../non-reconduction/schema.js';
 
 export const miseEnDemeurePartenaireSchema = Joi.object({
-  expediteur: Joi.string().valid(...EXPEDITEURS).label('Partie qui met en demeure').required(),
+  expediteur: Joi.string().valid(...EXPEDITEURS).label('Partie qui met en demeure').meta(choices(EXPEDITEUR_LABELS)).required(),
   donneurOrdre: partySchema('Donneur d’ordre').required(),
   structurePorteuse: partySchema('Structure porteuse de la clause').required(),
   convention: conventionRefSchema(),

@@ -1,6 +1,5 @@
 /** Input of the formal notice from the buyer to a contract holder that does not deliver its insertion hours. */
-import Joi from 'joi';
-import { address, count, date, email, person, siret, text, CIVILITES, type Address, type Person } from '../../core/fields.js';
+import { Joi, address, count, date, email, person, siret, text, civility, type Address, type Person } from '../../core/fields.js';
 import { letterSchema, partySchema, type Letter, type Party } from '../_shared/parties.js';
 
 export const miseEnDemeureTitulaireSchema = Joi.object({
@@ -14,7 +13,7 @@ export const miseEnDemeureTitulaireSchema = Joi.object({
     .label('Titulaire du marché')
     .required(),
   facilitateur: Joi.object({
-    civilite: Joi.string().valid(...CIVILITES).label('Civilité'),
+    civilite: civility(),
     prenom: text('Prénom', 100).required(),
     nom: text('Nom', 100).required(),
     structure: text('Structure', 200).required(),

@@ -9,7 +9,7 @@ import { ForbiddenError, ServiceError, UnauthorizedError } from '../../core/erro
 import { listKinds } from '../../core/registry.js';
 import { FORMAT_IDS } from '../../formats/index.js';
 import type { Session } from '../../store/types.js';
-import { hiddenKeys } from '../../web/form.js';
+import { hiddenKeys, listAction } from '../../web/form.js';
 import { formPage, indexPage, loginPage, type WebSession } from '../../web/pages.js';
 import { identify, principal, SESSION_COOKIE, SESSION_TTL_MS } from '../auth.js';
 import { readDocumentInput } from '../input.js';
@@ -94,6 +94,15 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
       }
       const format = typeof fields.format === 'string' ? fields.format : 'pdf';
       const mode = typeof fields.mode === 'string' ? fields.mode : 'final';
+      // The data the form does not show (sent as a file) goes back with the form, as JSON.
+      const hiddenOf = (values: Record<string, unknown>) => Object.fromEntries(hiddenKeys(kind.schema).filter((k) => k in values).map((k) => [k, values[k]]));
+      if (fields._ajouter !== undefined || fields._retirer !== undefined) {
+        // « Ajouter » or « Retirer » pressed without script: the same form, one item more or less.
+        const data = (res.locals.data ?? {}) as Record<string, unknown>;
+        const values = listAction(kind.schema, data, { add: fields._ajouter, remove: fields._retirer }) ?? data;
+        res.type('html').send(formPage(kind, FORMAT_IDS, { values, hidden: hiddenOf(values), format, mode, session }));
+        return;
+      }
       try {
         const doc = store
           ? (await generateDocument(store, generator, principal(res), { kind, input: res.locals.data, format, mode })).doc
@@ -103,10 +112,11 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
         // A correction to make goes back to the form; a momentary failure gets the error page.
         if (!(error instanceof ServiceError) || error.transient) throw error;
         const problem = toProblem(error, req.path, limits);
+        const values = (res.locals.data ?? {}) as Record<string, unknown>;
         res
           .status(problem.status)
           .type('html')
-          .send(formPage(kind, FORMAT_IDS, { values: res.locals.data as Record<string, unknown>, errors: problem.errors, problem, format, mode, session }));
+          .send(formPage(kind, FORMAT_IDS, { values, hidden: hiddenOf(values), errors: problem.errors, problem, format, mode, session }));
       }
     },
   );
