@@ -302,6 +302,26 @@ describe('PDF', () => {
       }
     });
 
+    it('renews a page after N renders, in the same browser, every render printed', async function () {
+      this.timeout(60_000);
+      const renewing = new ChromiumPrinter({ pages: 1, pageMaxRenders: 2, maxRenders: 0 });
+      try {
+        await renewing.warm();
+        const pid = await renewing.pid();
+        const texts: string[] = [];
+        for (let i = 0; i < 5; i++) texts.push((await printedPages(await renewing.print(smallRequest(`Page ${i}`)))).join(' '));
+        texts.forEach((text, i) => expect(text).to.contain(`Page ${i} 1`));
+        const stats = renewing.stats();
+        expect(stats).to.include({ renders: 5, failures: 0, restarts: 0, launches: 1 });
+        // The page of the warm start, then a fresh one after the 2nd and the 4th render.
+        expect(stats.pagesOpened).to.equal(3);
+        expect(stats.pages).to.equal(1);
+        expect(await renewing.pid()).to.equal(pid);
+      } finally {
+        await renewing.close();
+      }
+    });
+
     it('replaces Chromium when its memory is above the limit, every render printed', async function () {
       this.timeout(60_000);
       const heavy = new ChromiumPrinter({ pages: 1, maxMemoryMb: 1, memoryCheckMs: 0, maxRenders: 0 });

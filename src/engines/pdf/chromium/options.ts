@@ -12,6 +12,8 @@ export interface ChromiumOptions {
   timeoutMs: number;
   /** Renders after which the browser is replaced (between renders); 0: never. */
   maxRenders: number;
+  /** Renders after which a page is closed and a fresh one opened in its place; 0: never. */
+  pageMaxRenders: number;
   /** Memory (PSS of Chromium's processes, in MiB) above which the browser is replaced; 0: no limit. */
   maxMemoryMb: number;
   /** Least time between two samples of Chromium's memory, in milliseconds (sampled after renders). */
@@ -39,6 +41,7 @@ export function chromiumOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ch
     queue: positive(env.PDF_QUEUE) ?? pages * 16,
     timeoutMs: Math.max(1000, positive(env.PDF_TIMEOUT_MS) || 30_000),
     maxRenders: positive(env.PDF_MAX_RENDERS) ?? 1000,
+    pageMaxRenders: positive(env.PDF_PAGE_MAX_RENDERS) ?? 25,
     maxMemoryMb: positive(env.PDF_MAX_MEMORY_MB) ?? 1536,
     memoryCheckMs: positive(env.PDF_MEMORY_CHECK_MS) ?? 5000,
   };
@@ -54,6 +57,7 @@ export function resolveChromiumOptions(options: Partial<ChromiumOptions> = {}, e
     queue: Math.max(0, options.queue ?? positive(env.PDF_QUEUE) ?? pages * 16),
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     maxRenders: options.maxRenders ?? defaults.maxRenders,
+    pageMaxRenders: options.pageMaxRenders ?? defaults.pageMaxRenders,
     maxMemoryMb: options.maxMemoryMb ?? defaults.maxMemoryMb,
     memoryCheckMs: options.memoryCheckMs ?? defaults.memoryCheckMs,
   };

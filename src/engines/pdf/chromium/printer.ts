@@ -62,6 +62,8 @@ interface Instance {
   idle: Page[];
   /** Pages open, free or rendering. */
   open: number;
+  /** Pages being opened in place of renewed ones. */
+  renewing: Promise<Page | undefined>[];
   /** Renders finished in this browser (successful or not). */
   renders: number;
   /** Renders running in this browser. */
@@ -97,6 +99,8 @@ export class ChromiumPrinter implements PdfPrinter {
   private memoryBytes = 0;
   private memorySampledAt = 0;
   private sampling: Promise<unknown> | undefined;
+  /** Documents printed by each open page. */
+  private readonly pageRenders = new WeakMap<Page, number>();
   private readonly counters = { renders: 0, failures: 0, timeouts: 0, restarts: 0, launches: 0, pagesOpened: 0 };
 
   constructor(options: Partial<ChromiumOptions> = {}) {
@@ -231,7 +235,7 @@ export class ChromiumPrinter implements PdfPrinter {
       // The engine's own words (paths, flags) go to the log with the request's id, not to the client.
       throw new RenderUnavailableError('Le moteur PDF n’a pas pu démarrer ; réessayez dans un moment.', [], { cause: error });
     }
-    const instance: Instance = { browser, pid: browser.process()?.pid, idle: [], open: 0, renders: 0, inFlight: 0, retiring: false, closing: false, dead: false };
+    const instance: Instance = { browser, pid: browser.process()?.pid, idle: [], renewing: [], open: 0, renders: 0, inFlight: 0, retiring: false, closing: false, dead: false };
     browser.once('disconnected', () => this.disconnected(instance));
     try {
       instance.idle.push(...(await Promise.all(Array.from({ length: this.options.pages }, () => this.openPage(instance)))));
@@ -280,7 +284,39 @@ export class ChromiumPrinter implements PdfPrinter {
       if (!page.isClosed()) return page;
       instance.open--;
     }
+    // A page being renewed is waited for rather than a page more opened.
+    const renewing = instance.renewing.shift();
+    if (renewing) {
+      const fresh = await renewing;
+      if (fresh && !fresh.isClosed()) return fresh;
+    }
     return this.openPage(instance);
+  }
+
+  /**
+   * A page that has printed `pageMaxRenders` documents is closed and a fresh one opened in its
+   * place, ahead of the next render: a renderer's memory grows with what it printed.
+   */
+  private renewPage(instance: Instance, page: Page): void {
+    this.discardPage(instance, page);
+    const opening = this.openPage(instance).then(
+      (fresh) => {
+        if (instance.dead || instance.closing) {
+          void fresh.close().catch(() => undefined);
+          return undefined;
+        }
+        return fresh;
+      },
+      () => undefined,
+    );
+    instance.renewing.push(opening);
+    // Not taken by a render by then: it joins the idle pages.
+    void opening.then((fresh) => {
+      const i = instance.renewing.indexOf(opening);
+      if (i < 0) return;
+      instance.renewing.splice(i, 1);
+      if (fresh) instance.idle.push(fresh);
+    });
   }
 
   private discardPage(instance: Instance, page: Page | undefined): void {
@@ -318,7 +354,10 @@ export class ChromiumPrinter implements PdfPrinter {
       ]);
       instance.renders++;
       this.counters.renders++;
+      const used = (this.pageRenders.get(page!) ?? 0) + 1;
+      this.pageRenders.set(page!, used);
       if (instance.dead || page!.isClosed()) this.discardPage(instance, page);
+      else if (this.options.pageMaxRenders > 0 && used >= this.options.pageMaxRenders) this.renewPage(instance, page!);
       else instance.idle.push(page!);
       return { bytes, queue, print: performance.now() - started };
     } catch (error) {
