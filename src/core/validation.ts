@@ -183,7 +183,7 @@ export function frenchMessage(detail: Joi.ValidationErrorItem): string {
     case 'array.base':
       return `${field} doit être une liste.`;
     case 'array.min':
-      return `${field} doit contenir au moins ${ctx.limit} élément(s).`;
+      return Number(ctx.limit) === 1 ? `${field} doit compter au moins un élément.` : `${field} doit compter au moins ${String(ctx.limit)} éléments.`;
     case 'array.max':
       return `${field} ne peut pas contenir plus de ${ctx.limit} éléments.`;
     case 'object.missing': {
@@ -327,7 +327,7 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
     incomplete.sort(byPath);
     throw new IncompleteDocumentError(
       `Le document ne peut pas être finalisé : ${plural(incomplete.length, 'champ est à compléter', 'champs sont à compléter')}. ` +
-        'Complétez-les, ou demandez un projet (mode=draft).',
+        'Complétez-les, ou demandez un projet, où ils seront signalés à compléter.',
       incomplete,
     );
   }

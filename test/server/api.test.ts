@@ -111,7 +111,7 @@ describe('HTTP API', () => {
       type: '/problemes/document-incomplet',
       title: 'Document incomplet',
       status: 422,
-      detail: 'Le document ne peut pas être finalisé : 2 champs sont à compléter. Complétez-les, ou demandez un projet (mode=draft).',
+      detail: 'Le document ne peut pas être finalisé : 2 champs sont à compléter. Complétez-les, ou demandez un projet, où ils seront signalés à compléter.',
       instance: '/api/v1/documents/convention',
       errors: [
         { path: 'donneurOrdre.representant.nom', type: 'any.placeholder', message: 'La valeur « XXXXX » est un texte à remplacer du modèle : indiquez la valeur réelle.' },

@@ -280,7 +280,7 @@ describe('insertion-goal sizing', () => {
   it('refuses a market without lots', () => {
     const e = refused(() => dimensionner({ nature: 'travaux', lots: [] }, { today }));
     expect(e).to.be.instanceOf(InvalidInputError);
-    expect(e.errors).to.deep.equal([{ path: 'lots', type: 'array.min', message: '« Lots » doit contenir au moins 1 élément(s).' }]);
+    expect(e.errors).to.deep.equal([{ path: 'lots', type: 'array.min', message: '« Lots » doit compter au moins un élément.' }]);
   });
 });
 
