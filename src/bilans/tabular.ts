@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type Joi from 'joi';
 import { DEFAULT_SPREADSHEET_LIMITS, settings, type SpreadsheetLimits } from '../config.js';
-import { neutralizeCell, toCsv } from '../core/csv.js';
+import { guessDelimiter, neutralizeCell, toCsv } from '../core/csv.js';
 import { FieldError, InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../core/errors.js';
 import { FORBIDDEN_KEYS, forbiddenKeyError } from '../core/input-guard.js';
 import type { UploadedFile } from '../core/uploads.js';
@@ -195,9 +195,7 @@ async function xlsxSheets(file: UploadedFile, limits: SpreadsheetLimits): Promis
 }
 
 function csvSheet(file: UploadedFile, sheet: Sheet | undefined, limits: SpreadsheetLimits): Omit<SheetContent, 'file'> {
-  const firstLine = file.bytes.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
-  const count = (c: string) => firstLine.split(c).length - 1;
-  const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
+  const delimiter = guessDelimiter(file.bytes);
   // The limit of rows is checked on the larger of the two sheets until the header says which it is.
   const limit = sheet ? rowLimit(sheet, limits) : Math.max(limits.followUpRows, limits.marketRows);
   let records: string[][];

@@ -23,3 +23,10 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
   const cells = [header, ...rows].map((row) => row.map((v) => neutralizeCell(v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v))));
   return `\uFEFF${stringify(cells, { delimiter: ';', record_delimiter: '\r\n' })}`;
 }
+
+/** The separator of a CSV as a French or English spreadsheet writes it: the most frequent of ";", tab and "," on its first line. */
+export function guessDelimiter(bytes: Buffer): string {
+  const firstLine = bytes.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+  const count = (c: string) => firstLine.split(c).length - 1;
+  return [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
+}

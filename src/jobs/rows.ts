@@ -5,6 +5,7 @@
  * no more than an allowed one.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { guessDelimiter } from '../core/csv.js';
 import { InvalidInputError, PayloadTooLargeError, type FieldError } from '../core/errors.js';
 import { nestFields } from '../core/input-guard.js';
 import type { UploadedFile } from '../core/uploads.js';
@@ -26,9 +27,7 @@ const columnName = (index: number): string => {
 
 export function mergeRows(file: UploadedFile, maxRows: number): MergeRow[] {
   const label = `Le fichier « ${file.name} »`;
-  const firstLine = file.bytes.subarray(0, 64 * 1024).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
-  const count = (c: string) => firstLine.split(c).length - 1;
-  const delimiter = [';', '\t', ','].sort((a, b) => count(b) - count(a))[0]!;
+  const delimiter = guessDelimiter(file.bytes);
   let records: string[][];
   try {
     records = parseCsv(file.bytes, { bom: true, delimiter, skip_empty_lines: true, to: maxRows + 2, max_record_size: 64 * 1024 }) as string[][];

@@ -7,7 +7,7 @@ import { listKinds } from '../../core/registry.js';
 import { MODES } from '../../core/validation.js';
 import { FORMAT_IDS } from '../../formats/index.js';
 import { FILE_HEADERS, fileResponse, formatParameter } from './documents.js';
-import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
+import { dateTime, describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
 
 export const ARCHIVE_TAG = 'Archive';
 export const ARCHIVED_DOCUMENT_SCHEMA = 'DocumentArchive';
@@ -16,8 +16,6 @@ describeTag({
   name: ARCHIVE_TAG,
   description: 'Les documents générés, conservés avec leurs données et la version de leur modèle\u00a0: chacun peut être relu, téléchargé ou reproduit à l’identique.',
 });
-
-const dateTime = { type: 'string', format: 'date-time' };
 
 describeSchema(ARCHIVED_DOCUMENT_SCHEMA, {
   type: 'object',

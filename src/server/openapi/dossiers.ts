@@ -5,7 +5,7 @@
  */
 import { dossierSchema, updateSchema } from '../routes/dossiers.js';
 import { ARCHIVED_DOCUMENT_SCHEMA } from './archive.js';
-import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef, type HeaderSpec } from './registry.js';
+import { dateTime, describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef, type HeaderSpec } from './registry.js';
 
 export const DOSSIERS_TAG = 'Dossiers';
 export const DOSSIER_SCHEMA = 'Dossier';
@@ -16,7 +16,6 @@ describeTag({
   description: 'Un dossier réunit les données d’une convention et des documents qui la suivent, pour les reprendre d’un document à l’autre.',
 });
 
-const dateTime = { type: 'string', format: 'date-time' };
 const titre = { type: 'string', minLength: 1, maxLength: 300, title: 'Titre du dossier' };
 const convention = { type: 'object', title: 'Convention', description: 'Les données de la convention de partenariat (un projet peut encore être incomplet).' };
 const donnees = {

@@ -5,7 +5,7 @@
  */
 import { jobSchema } from '../../jobs/index.js';
 import { WEBHOOK_EVENT } from '../../webhooks/index.js';
-import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
+import { dateTime, describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
 
 export const JOBS_TAG = 'Traitements par lots';
 export const JOB_SCHEMA = 'Traitement';
@@ -15,8 +15,6 @@ describeTag({
   name: JOBS_TAG,
   description: 'Générer de nombreux documents en arrière-plan\u00a0: le traitement est créé, son avancement se lit, son résultat est une archive ZIP.',
 });
-
-const dateTime = { type: 'string', format: 'date-time' };
 
 describeSchema(JOB_SCHEMA, {
   type: 'object',

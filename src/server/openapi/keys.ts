@@ -5,7 +5,7 @@
  */
 import { keySchema, organisationSchema } from '../routes/keys.js';
 import { SCOPES } from '../../store/types.js';
-import { describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
+import { dateTime, describeOperation, describeSchema, describeTag, idParameter, json, problems, schemaRef } from './registry.js';
 
 export const KEYS_TAG = 'Organisations et clés d’API';
 export const KEY_SCHEMA = 'CleApi';
@@ -16,7 +16,6 @@ describeTag({
   description: 'Les acheteurs avec qui travaille une structure porteuse, et les clés d’API. Le secret d’une clé n’est montré qu’une fois, à sa création\u00a0; seule son empreinte est conservée.',
 });
 
-const dateTime = { type: 'string', format: 'date-time' };
 const scopes = {
   type: 'array',
   items: { type: 'string', enum: [...SCOPES] },

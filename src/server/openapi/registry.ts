@@ -111,6 +111,9 @@ export const listTags = (): TagSpec[] => [...tags.values()];
 export const listSchemas = (): [string, SchemaSource][] => [...schemas.entries()];
 
 /** A reference to a schema of components.schemas. */
+/** An ISO 8601 date-time, as every stored date is given. */
+export const dateTime = { type: 'string', format: 'date-time' };
+
 export const schemaRef = (name: string): JsonSchemaNode => ({ $ref: `#/components/schemas/${name}` });
 
 /** The JSON Schema of a schema source (a joi schema is converted by json-schema.ts). */
