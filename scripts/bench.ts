@@ -1,6 +1,6 @@
 /**
  * Benchmark of document generation through the HTTP API, warm, as deployed: the compiled service
- * (`node dist/src/main.js`, built first when dist/ is stale) in a process of its own, with a
+ * (`npm start`'s node command, `node --max-semi-space-size=2 dist/src/main.js`, built first when dist/ is stale) in a process of its own, with a
  * temporary DATA_DIR (final documents are archived there, as in production).
  *
  * 1. Every kind × format × concurrency (1, 2, 4, 8): median and p95 latency, throughput, and the
@@ -42,7 +42,7 @@ import { FloorPrinter, printWithNewBrowser } from './bench/chromium.js';
 import { convertLoad, ensureLibreOffice, LibreOfficeServer, type LibreOfficeSetup } from './bench/libreoffice.js';
 import { countProcesses, maxPeak, PeakSampler, toMiB, type MemoryPeak } from './bench/memory.js';
 import { num, ratio, table, yesNo } from './bench/report.js';
-import { buildIfStale, Service } from './bench/service.js';
+import { buildIfStale, Service, startArguments } from './bench/service.js';
 import { figures, load, merge, type Figures, type LoadResult } from './bench/stats.js';
 
 const SECTIONS = ['floor', 'per-request', 'libreoffice', 'breakdown', 'bilan'] as const;
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     if (build.warning) notes.push(build.warning);
     if (build.built) notes.push('dist/ was stale: this run built it first (`npm run build`).');
   }
-  log('starting the service (node dist/src/main.js)');
+  log(`starting the service (node ${startArguments().join(' ')})`);
   const service = await Service.start();
   const cleanups: (() => Promise<unknown>)[] = [() => service.stop()];
   const onSignal = () => {
@@ -391,7 +391,7 @@ async function main(): Promise<void> {
         ['chromium', `${chromiumPath}${floorVersion ? ` (${floorVersion})` : ''}, ${pages} pages in the service`],
         ['libreoffice', lo?.version ?? (lo?.error ? `not measured: ${lo.error}` : 'skipped')],
         ['code', `commit ${head || '?'} plus the working tree, compiled to dist/`],
-        ['service', 'node dist/src/main.js, own process, temporary DATA_DIR, LOG_LEVEL=warn; POST /api/v1/documents/<kind>?format=<f>&mode=final (archived), fixture as JSON body, keep-alive'],
+        ['service', `npm start's node command (node ${startArguments().join(' ')}), own process, temporary DATA_DIR, LOG_LEVEL=warn; POST /api/v1/documents/<kind>?format=<f>&mode=final (archived), fixture as JSON body, keep-alive`],
         ['requests', `${REQUESTS} per cell after ${WARMUP} warm-up requests (at least one per client), closed loop of c clients; comparison: ${COMPARE_REQUESTS} per side and concurrency`],
         [
           'memory',
@@ -510,7 +510,9 @@ async function main(): Promise<void> {
       `alternating blocks of ${Math.ceil(COMPARE_REQUESTS / 2)} (ours, floor, LibreOffice, then the reverse order) at each concurrency, with the others idle but running; ` +
       `ours here is those blocks (the ${COMPARED.kind} table above has the cells measured alone). The floor prints the service’s own print request ` +
       '(`Generator.printRequest`) with `chromiumPdfOptions` and does nothing else; ours adds HTTP, validation, the DOCX and HTML stages, the ' +
-      'request interception and anchors, pdf-lib finishing (signature fields, properties) and the archive. LibreOffice converts the service’s DOCX ' +
+      'anchors, pdf-lib parsing and finishing (signature fields, properties, reproducible ids) and the archive, and prints through its own ' +
+      'DevTools calls (setDocumentContent, printToPDF returning the PDF at once) where the floor uses puppeteer’s setContent and pdf. ' +
+      'LibreOffice converts the service’s DOCX ' +
       `of the same fixture (tagged PDF with bookmarks; ${(loPdfBytes / 1024).toFixed(0)} KiB of PDF) in one soffice process shared by its c UNO ` +
       'clients; its times exclude Python’s start-up and the UNO connection. The browser launched per request ran alone, after the blocks.',
   );

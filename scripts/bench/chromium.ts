@@ -4,8 +4,8 @@
  * - the floor: one warm browser launched as the service launches it (same executable, same flags,
  *   fresh profile), as many warm pages as the service keeps, and for each document
  *   `page.setContent(request.html)` then `page.pdf(chromiumPdfOptions(request))` (tagged, outline,
- *   header and footer: the service's exact options) and nothing else: no request interception, no
- *   anchors, no pdf-lib parsing or finishing, no HTTP, no validation or DOCX/HTML stages;
+ *   header and footer: the service's exact options, through puppeteer's own calls) and nothing
+ *   else: no anchors, no pdf-lib parsing or finishing, no HTTP, no validation or DOCX/HTML stages;
  * - a browser launched per request: launch, open a page, print the same, close.
  */
 import type { Browser, Page } from 'puppeteer-core';

@@ -1,11 +1,11 @@
 /**
- * The service under test, as it runs in production: the compiled JavaScript (`node
- * dist/src/main.js`) in a process of its own, on a free port, with a temporary DATA_DIR and a key
+ * The service under test, as it runs in production: the compiled JavaScript (`npm start`'s
+ * node command) in a process of its own, on a free port, with a temporary DATA_DIR and a key
  * chosen here, so that its memory and its Chromium's are measured apart from the benchmark.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,17 @@ export function buildIfStale(log: (line: string) => void): { built: boolean; war
     return { built: true, warning: `npm run build exited ${result.status}; measuring what tsc emitted anyway. Last lines:\n${output}` };
   }
   return { built: true };
+}
+
+/**
+ * The arguments of `npm start`'s node command (package.json), so that the service measured runs
+ * with the same V8 flags as in production, without npm's own process in between.
+ */
+export function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is not a node command: ${pkg.scripts.start}`);
+  return args;
 }
 
 export async function freePort(): Promise<number> {
@@ -104,12 +115,12 @@ export class Service {
     return this.child.pid!;
   }
 
-  /** Starts `node dist/src/main.js` and waits until GET /ready answers 200 (PDF engine warm). */
+  /** Starts `npm start`'s node command and waits until GET /ready answers 200 (PDF engine warm). */
   static async start(env: Record<string, string> = {}): Promise<Service> {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
     const key = `bench_${randomBytes(18).toString('hex')}`;
-    const child = spawn(process.execPath, [fromRoot('dist', 'src', 'main.js')], {
+    const child = spawn(process.execPath, startArguments(), {
       cwd: fromRoot(),
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, DOCS_ADMIN_KEY: key, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,7 +25,7 @@ function smallRequest(text: string, paragraphs = 1): PrintRequest {
 
 /** A document that takes seconds to print (hundreds of pages of table). */
 function slowRequest(): PrintRequest {
-  const rows = Array.from({ length: 1500 }, (_, i) => `<tr><td>Ligne ${i}</td><td>${'texte '.repeat(20)}</td></tr>`).join('');
+  const rows = Array.from({ length: 6000 }, (_, i) => `<tr><td>Ligne ${i}</td><td>${'texte '.repeat(20)}</td></tr>`).join('');
   return { html: `<!DOCTYPE html><html><body><table>${rows}</table></body></html>`, header: '', footer: '' };
 }
 
@@ -169,6 +169,23 @@ describe('PDF', () => {
       const text = (await printedPages(printed)).join(' ');
       expect(text).to.contain('avant').and.not.to.contain('script exécuté');
       expect(requests).to.equal(0);
+    });
+
+    it('does not reuse a page its document navigated away from', async function () {
+      this.timeout(20_000);
+      const single = new ChromiumPrinter({ pages: 1 });
+      try {
+        await single.warm();
+        const refresh = `<html><head><meta http-equiv="refresh" content="0;url=${url}/ailleurs"></head><body><p>Redirigé</p></body></html>`;
+        expect((await printedPages(await single.print({ html: refresh, header: '', footer: '' }))).join(' ')).to.contain('Redirigé');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const next = await single.print(smallRequest('Suivant'));
+        expect((await printedPages(next)).join(' ')).to.contain('Suivant 1');
+        expect(single.stats().pagesOpened).to.equal(2);
+        expect(requests).to.equal(0);
+      } finally {
+        await single.close();
+      }
     });
 
     it('numbers the pages from the neutral tokens, and reports the anchors without their links', async () => {

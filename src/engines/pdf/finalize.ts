@@ -46,7 +46,7 @@ function addSignatureField(pdf: PDFDocument, zone: Zone, signatory: Signatory): 
 }
 
 /** How every finalised PDF is written: fixed, rather than pdf-lib's defaults of the day. */
-const SAVE_OPTIONS = { useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false } as const;
+const SAVE_OPTIONS = { useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY } as const;
 
 /**
  * Forgets what the printer wrote about itself and the moment of printing: every entry of the

@@ -18,6 +18,10 @@ export const CHROMIUM_ARGS = [
   '--disable-default-apps',
   '--mute-audio',
   '--font-render-hinting=none',
+  // No network: every http(s) and WebSocket request, loopback included, goes to a proxy on a port
+  // nothing listens on (and that Chromium refuses to use) and fails in the browser itself.
+  '--proxy-server=127.0.0.1:1',
+  '--proxy-bypass-list=<-loopback>',
 ];
 
 /** Launches a Chromium with the service's flags and a fresh profile folder, removed on close. */

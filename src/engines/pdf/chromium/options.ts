@@ -41,7 +41,7 @@ export function chromiumOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ch
     queue: positive(env.PDF_QUEUE) ?? pages * 16,
     timeoutMs: Math.max(1000, positive(env.PDF_TIMEOUT_MS) || 30_000),
     maxRenders: positive(env.PDF_MAX_RENDERS) ?? 1000,
-    pageMaxRenders: positive(env.PDF_PAGE_MAX_RENDERS) ?? 25,
+    pageMaxRenders: positive(env.PDF_PAGE_MAX_RENDERS) ?? 10,
     maxMemoryMb: positive(env.PDF_MAX_MEMORY_MB) ?? 1536,
     memoryCheckMs: positive(env.PDF_MEMORY_CHECK_MS) ?? 5000,
   };

@@ -10,23 +10,25 @@
  * dies, the renders running in it fail (RenderUnavailableError) and the ones still waiting are
  * printed by the browser launched in its place.
  *
- * Pages run no script of their own and make no network request: JavaScript is disabled and every
- * request but data: URLs is aborted. Page numbers are Chromium's header/footer spans; anchors are
- * printed as link annotations, read and removed (anchors.ts); structure ids are renumbered
- * (normalise.ts): what leaves this folder is a neutral PrintedPdf.
+ * Pages run no script of their own and make no network request (tab.ts: JavaScript disabled, the
+ * browser behind a proxy that does not exist); a page that navigated away is not reused. Page
+ * numbers are Chromium's header/footer spans; anchors are printed as link annotations, read and
+ * removed (anchors.ts); structure ids are renumbered (normalise.ts): what leaves this folder is a
+ * neutral PrintedPdf.
  */
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
-import { PDFDocument } from 'pdf-lib';
-import type { Browser, Page, PDFOptions } from 'puppeteer-core';
+import { ParseSpeeds, PDFDocument } from 'pdf-lib';
+import type { Browser, PDFOptions } from 'puppeteer-core';
 import { BusyError, RenderUnavailableError } from '../../../core/errors.js';
 import { replacePageTokens } from '../../page-tokens.js';
-import { ANCHOR_ATTRIBUTE, type PdfPrinter, type PrintedPdf, type PrinterStats, type PrintRequest } from '../printer.js';
-import { ANCHOR_URI_PREFIX, linkAnchors, takeAnchors } from './anchors.js';
+import { type PdfPrinter, type PrintedPdf, type PrinterStats, type PrintRequest } from '../printer.js';
+import { takeAnchors } from './anchors.js';
 import { launchChromium } from './launch.js';
 import { processTreePss } from './memory.js';
 import { normaliseStructureIds } from './normalise.js';
 import { resolveChromiumOptions, type ChromiumOptions } from './options.js';
+import { Tab } from './tab.js';
 
 const MIB = 1024 * 1024;
 
@@ -59,11 +61,11 @@ interface Instance {
   browser: Browser;
   pid: number | undefined;
   /** Pages open and free. */
-  idle: Page[];
+  idle: Tab[];
   /** Pages open, free or rendering. */
   open: number;
   /** Pages being opened in place of renewed ones. */
-  renewing: Promise<Page | undefined>[];
+  renewing: Promise<Tab | undefined>[];
   /** Renders finished in this browser (successful or not). */
   renders: number;
   /** Renders running in this browser. */
@@ -100,7 +102,7 @@ export class ChromiumPrinter implements PdfPrinter {
   private memorySampledAt = 0;
   private sampling: Promise<unknown> | undefined;
   /** Documents printed by each open page. */
-  private readonly pageRenders = new WeakMap<Page, number>();
+  private readonly pageRenders = new WeakMap<Tab, number>();
   private readonly counters = { renders: 0, failures: 0, timeouts: 0, restarts: 0, launches: 0, pagesOpened: 0 };
 
   constructor(options: Partial<ChromiumOptions> = {}) {
@@ -193,8 +195,8 @@ export class ChromiumPrinter implements PdfPrinter {
     } finally {
       await browserSession.detach().catch(() => undefined);
     }
-    for (const page of instance.idle) {
-      const session = await page.createCDPSession();
+    for (const tab of instance.idle) {
+      const session = await tab.page.createCDPSession();
       try {
         await session.send('HeapProfiler.collectGarbage');
         await session.send('Memory.simulatePressureNotification', { level: 'critical' }).catch(() => undefined);
@@ -265,24 +267,17 @@ export class ChromiumPrinter implements PdfPrinter {
     void this.launch().catch(() => undefined);
   }
 
-  private async openPage(instance: Instance): Promise<Page> {
-    const page = await instance.browser.newPage();
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      if (request.isInterceptResolutionHandled()) return;
-      if (request.url().startsWith('data:')) void request.continue();
-      else void request.abort('blockedbyclient');
-    });
+  private async openPage(instance: Instance): Promise<Tab> {
+    const page = await Tab.open(instance.browser);
     instance.open++;
     this.counters.pagesOpened++;
     return page;
   }
 
-  private async takePage(instance: Instance): Promise<Page> {
+  private async takePage(instance: Instance): Promise<Tab> {
     for (let page = instance.idle.pop(); page; page = instance.idle.pop()) {
-      if (!page.isClosed()) return page;
-      instance.open--;
+      if (page.usable()) return page;
+      this.discardPage(instance, page);
     }
     // A page being renewed is waited for rather than a page more opened.
     const renewing = instance.renewing.shift();
@@ -297,7 +292,7 @@ export class ChromiumPrinter implements PdfPrinter {
    * A page that has printed `pageMaxRenders` documents is closed and a fresh one opened in its
    * place, ahead of the next render: a renderer's memory grows with what it printed.
    */
-  private renewPage(instance: Instance, page: Page): void {
+  private renewPage(instance: Instance, page: Tab): void {
     this.discardPage(instance, page);
     const opening = this.openPage(instance).then(
       (fresh) => {
@@ -319,7 +314,7 @@ export class ChromiumPrinter implements PdfPrinter {
     });
   }
 
-  private discardPage(instance: Instance, page: Page | undefined): void {
+  private discardPage(instance: Instance, page: Tab | undefined): void {
     if (!page) return;
     if (!instance.dead) instance.open--;
     void page.close().catch(() => undefined);
@@ -331,7 +326,7 @@ export class ChromiumPrinter implements PdfPrinter {
     const queue = performance.now() - enqueued;
     const instance = await this.instance();
     instance.inFlight++;
-    let page: Page | undefined;
+    let page: Tab | undefined;
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const started = performance.now();
@@ -356,7 +351,7 @@ export class ChromiumPrinter implements PdfPrinter {
       this.counters.renders++;
       const used = (this.pageRenders.get(page!) ?? 0) + 1;
       this.pageRenders.set(page!, used);
-      if (instance.dead || page!.isClosed()) this.discardPage(instance, page);
+      if (instance.dead || !page!.usable()) this.discardPage(instance, page);
       else if (this.options.pageMaxRenders > 0 && used >= this.options.pageMaxRenders) this.renewPage(instance, page!);
       else instance.idle.push(page!);
       return { bytes, queue, print: performance.now() - started };
@@ -380,15 +375,14 @@ export class ChromiumPrinter implements PdfPrinter {
     }
   }
 
-  private async printOn(page: Page, request: PrintRequest): Promise<Uint8Array> {
-    await page.setContent(request.html, { waitUntil: 'load', timeout: 0 });
-    if (request.html.includes(ANCHOR_ATTRIBUTE)) await page.evaluate(linkAnchors, ANCHOR_ATTRIBUTE, ANCHOR_URI_PREFIX);
-    return page.pdf(chromiumPdfOptions(request));
+  private printOn(tab: Tab, request: PrintRequest): Promise<Uint8Array> {
+    return tab.print(request.html, chromiumPdfOptions(request));
   }
 
   /** Out of the queue (the page is free again): the PDF parsed, its anchors taken, its ids renumbered. */
   private async read(printed: Printed): Promise<PrintedPdf> {
-    const document = await PDFDocument.load(printed.bytes, { updateMetadata: false });
+    // Parsed at once (pdf-lib's default pauses every 100 objects, doubling the time for a few ms of work).
+    const document = await PDFDocument.load(printed.bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     const anchors = takeAnchors(document);
     normaliseStructureIds(document);
     return { document, anchors, timings: { queue: printed.queue, print: printed.print } };
