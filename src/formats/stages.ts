@@ -1,19 +1,23 @@
 /**
  * The stages of one render, each computed at most once and timed:
- *   view model → filled DOCX (open package) → semantic HTML → print request → PDF,
- *   and from the same HTML, Markdown and plain text; the DOCX file is written only for the DOCX format.
- * Every format derives from the filled DOCX, so the formats cannot disagree on the wording.
+ *   view model → filled DOCX (open package) → DOCX file, for the DOCX format;
+ *   view model → semantic HTML → print request → PDF, and from the same HTML, Markdown and plain text.
+ * The HTML is the template's HTML form, prepared once (engines/html/prepared.ts), filled with the
+ * view model: the same characters mammoth gives of the filled DOCX (tested for every kind), so the
+ * formats cannot disagree on the wording. A template that cannot be prepared is converted from
+ * its filled DOCX at each render.
  */
 import { performance } from 'node:perf_hooks';
 import type { BaseViewModel, DocumentKind } from '../core/kind.js';
 import { fillDocx, packageDocx, type FilledDocx } from '../engines/docx/index.js';
 import { docxToHtml, type HtmlDocument } from '../engines/html/index.js';
+import { fillHtml, prepareHtml } from '../engines/html/prepared.js';
 import { buildPrintRequest } from '../engines/pdf/index.js';
 import type { PdfPrinter, PrintRequest } from '../engines/pdf/printer.js';
 
 /**
  * Milliseconds spent in each stage of a render. validation, viewModel, docx (filling the template),
- * html (mammoth and layout), print (the printer, waiting for a page included: printQueue of it),
+ * html (filling the prepared HTML, or mammoth on the filled DOCX; and the layout), print (the printer, waiting for a page included: printQueue of it),
  * finishing (pdf-lib: properties, signature fields, writing), package (writing the DOCX file),
  * text (Markdown or plain text), total.
  */
@@ -69,7 +73,10 @@ export function createStages(kind: DocumentKind<unknown, BaseViewModel>, viewMod
     time: (stage, work) => timed(timings, stage, work),
     filled: () => (filled ??= s.time('docx', () => fillDocx(kind.template, viewModel, { now }))),
     docx: () => (docx ??= s.time('package', () => packageDocx(s.filled()))),
-    html: () => (html ??= Promise.resolve().then(() => s.filled()).then((f) => s.time('html', () => docxToHtml(f)))),
+    html: () =>
+      (html ??= prepareHtml(kind.template).then((prepared) =>
+        prepared ? s.time('html', () => fillHtml(kind.template, prepared, viewModel)) : s.time('html', () => docxToHtml(s.filled())),
+      )),
     printRequest: () => (request ??= s.html().then((doc) => s.time('html', () => buildPrintRequest(doc, viewModel)))),
   };
   return s;

@@ -130,7 +130,7 @@ describe('PDF', () => {
       expect(request.footer).to.contain('Page {{page}} sur {{pages}}');
       for (const part of [request.html, request.header, request.footer]) expect(part).not.to.match(/pageNumber|totalPages|urn:/);
       const doc = await generator.generate('convention', data, { format: 'pdf' });
-      expect(Object.keys(doc.timings!)).to.include.members(['validation', 'viewModel', 'docx', 'html', 'print', 'finishing', 'total']);
+      expect(Object.keys(doc.timings!)).to.include.members(['validation', 'viewModel', 'html', 'print', 'finishing', 'total']);
       expect(Object.values(doc.timings!).every((ms) => typeof ms === 'number' && ms >= 0)).to.equal(true);
     });
   });

@@ -24,6 +24,19 @@ function fieldToken(instruction: string): string {
 
 /** Text of the paragraphs of a header/footer part, fields as page tokens, paragraphs joined by <br>. */
 export function partToHtml(xml: string): string {
+  return joinParagraphs(partParagraphs(xml));
+}
+
+/** The paragraphs of a header or footer as one fragment: trimmed, empty ones left out, joined by <br>. */
+export function joinParagraphs(paragraphs: string[]): string {
+  return paragraphs
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .join('<br>');
+}
+
+/** The HTML text of each paragraph of a header/footer part (untrimmed), fields as page tokens. */
+export function partParagraphs(xml: string): string[] {
   const root = parseXml(xml).documentElement;
   const paragraphs: string[] = [];
   let current = '';
@@ -67,6 +80,11 @@ export function partToHtml(xml: string): string {
       case 't':
         if (inText()) current += escapeHtmlText(element.textContent ?? '');
         return;
+      case 'br':
+      case 'cr':
+        // A line break of a run (a value's line break, filled by the DOCX engine).
+        if (inText() && (element.parentNode as Element | null)?.localName === 'r') current += '<br>';
+        return;
       case 'tab':
         // A tab character of a run (not a tab stop of the paragraph's properties).
         if (inText() && (element.parentNode as Element | null)?.localName === 'r') current += ' ';
@@ -77,7 +95,7 @@ export function partToHtml(xml: string): string {
         return;
       case 'p':
         children();
-        if (current.trim().length > 0) paragraphs.push(current.trim());
+        paragraphs.push(current);
         current = '';
         return;
       default:
@@ -85,7 +103,7 @@ export function partToHtml(xml: string): string {
     }
   };
   if (root) walk(root);
-  return paragraphs.join('<br>');
+  return paragraphs;
 }
 
 /** The default header and footer of a filled DOCX (`parts`: where they are, when already known). */

@@ -15,33 +15,11 @@ import type { FilledDocx } from '../docx/index.js';
 import { DRAFT_MARK } from '../draft.js';
 import { replacePageTokens } from '../page-tokens.js';
 import { readHeaderFooter } from './header-footer.js';
+import { STYLE_MAP } from './style-map.js';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
-/** Word style names of the templates → HTML. A template may use any of these styles. */
-export const STYLE_MAP = [
-  "p[style-name='Title'] => h1.titre:fresh",
-  "p[style-name='Subtitle'] => p.sous-titre:fresh",
-  "p[style-name='heading 1'] => h2:fresh",
-  "p[style-name='Part Heading'] => h2.partie:fresh",
-  "p[style-name='heading 2'] => h3:fresh",
-  "p[style-name='heading 3'] => h4:fresh",
-  "p[style-name='List Bullet'] => ul > li:fresh",
-  "p[style-name='List Number'] => ol > li:fresh",
-  "p[style-name='Centered'] => p.centre:fresh",
-  "p[style-name='Note'] => p.note:fresh",
-  "p[style-name='Address Line'] => p.adresse:fresh",
-  "p[style-name='Recipient'] => p.destinataire:fresh",
-  "p[style-name='Signature Block'] => p.bloc-signature:fresh",
-  "p[style-name='Table Text'] => p.texte-tableau:fresh",
-  "p[style-name='Table Heading'] => p.entete-tableau:fresh",
-  "table[style-name='Data Table'] => table.donnees:fresh",
-  "p[style-name='Signature Zone'] => p.zone-signature:fresh",
-  "p[style-name='header'] => p.entete:fresh",
-  "p[style-name='footer'] => p.pied:fresh",
-  "r[style-name='Strong'] => strong",
-  "highlight => mark",
-];
+export { STYLE_MAP } from './style-map.js';
 
 /** The page layout, read and compiled (Mustache.parse caches it) once. */
 const layout = {
