@@ -9,10 +9,11 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import './kinds/index.js';
 import { FieldError, InvalidInputError, NonConformingDocumentError } from './core/errors.js';
-import { getKind } from './core/registry.js';
+import { getKind, listKinds } from './core/registry.js';
 import type { BaseViewModel, DocumentKind } from './core/kind.js';
 import { MODES, type Mode, validate } from './core/validation.js';
 import { ChromiumPrinter, type ChromiumOptions } from './engines/pdf/chromium/index.js';
+import { prepareHtml } from './engines/html/prepared.js';
 import type { PdfPrinter, PrinterStats, PrintRequest } from './engines/pdf/printer.js';
 import { createStages, FORMAT_IDS, getFormat, timed, type RenderStages, type StageTimings } from './formats/index.js';
 
@@ -94,9 +95,9 @@ export class Generator {
     return this.prepare(kindOrId, input, { ...options, format: 'pdf' }).stages.printRequest();
   }
 
-  /** Starts the PDF printer ahead of the first PDF (the service's start). */
-  warm(): Promise<void> {
-    return this.printer.warm();
+  /** Starts the PDF printer and prepares every template's HTML ahead of the first document (the service's start). */
+  async warm(): Promise<void> {
+    await Promise.all([this.printer.warm(), ...listKinds().map((kind) => prepareHtml(kind.template))]);
   }
 
   /** True when a PDF can be printed at once. */
