@@ -56,15 +56,22 @@ export interface WorkerSettings {
   timeoutMs: number;
   /** Heap of a worker, in MiB. */
   memoryMb: number;
+  /** Inputs with at least this many items in their lists are rendered in a worker thread. */
+  renderMinItems: number;
 }
 
 export interface StoreSettings {
-  /** Which store keeps the organisations' work: "sqlite" (embedded, the default). */
+  /**
+   * Which store keeps the organisations' work: "sqlite" (embedded, the default) or "postgres"
+   * (chosen as well when DATABASE_URL is a postgres:// or postgresql:// address and STORE is unset).
+   */
   strategy: string;
   /** Folder of the embedded database and of the archived files. */
   dataDir: string;
   /** Connection string of a networked store. */
   url?: string;
+  /** Most connections to the database a process opens at once (networked store). */
+  poolMax: number;
   /** The first facilitator key (all scopes), when set; otherwise the first start creates and prints one. */
   adminKey?: string;
   /** Name of the facilitator organisation created at the first start. */
@@ -129,9 +136,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       metricsToken: env.METRICS_TOKEN?.trim() || undefined,
     },
     store: {
-      strategy: env.STORE?.trim() || 'sqlite',
+      strategy: env.STORE?.trim() || (/^postgres(ql)?:\/\//i.test(env.DATABASE_URL?.trim() ?? '') ? 'postgres' : 'sqlite'),
       dataDir: resolve(env.DATA_DIR?.trim() || fromRoot('data')),
       url: env.DATABASE_URL?.trim() || undefined,
+      poolMax: positive(env, 'PG_POOL_MAX', 10),
       adminKey: env.DOCS_ADMIN_KEY?.trim() || undefined,
       adminOrganisation: env.DOCS_ADMIN_ORGANISATION?.trim() || 'Structure porteuse de la clause',
     },
@@ -152,6 +160,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       queue: positive(env, 'PARSE_QUEUE', 16),
       timeoutMs: positive(env, 'PARSE_TIMEOUT_MS', 120_000),
       memoryMb: positive(env, 'PARSE_MEMORY_MB', 2048),
+      renderMinItems: positive(env, 'OFF_THREAD_ITEMS', 1000),
     },
     webhooks: { allowPrivateTargets: flag(env, 'WEBHOOK_ALLOW_PRIVATE') },
     logLevel: env.LOG_LEVEL?.trim() || 'info',

@@ -36,8 +36,58 @@ export interface GeneratedDocument {
   timings?: StageTimings;
 }
 
+/** What a render off the main thread is given: plain data (it crosses to a worker thread). */
+export interface OffThreadJob {
+  kind: string;
+  input: unknown;
+  format: string;
+  mode: Mode;
+  /** Date of generation, ISO 8601. */
+  now: string;
+}
+
+/** What it gives back: the document, or for a format that prints, what to print and finish here. */
+export type OffThreadResult =
+  | { document: GeneratedDocument }
+  | {
+      print: {
+        request: PrintRequest;
+        /** What the finishing of a printed document reads of the view model. */
+        viewModel: Pick<BaseViewModel, 'document' | 'signataires' | 'brouillon'>;
+        fileName: string;
+        missing: FieldError[];
+        timings: StageTimings;
+      };
+    };
+
+/**
+ * Renders large inputs away from the event loop: given, the generator hands to it every input with
+ * at least `minItems` items in its lists (validating and building the view model of a 50 000-line
+ * bilan takes seconds), and prints what it returns.
+ */
+export interface OffThread {
+  run(job: OffThreadJob): Promise<OffThreadResult>;
+  minItems: number;
+}
+
 /** The generator's printer: one given, or Chromium with these options (the rest from the environment). */
-export type GeneratorOptions = { printer: PdfPrinter } | Partial<ChromiumOptions>;
+export type GeneratorOptions = ({ printer: PdfPrinter } | Partial<ChromiumOptions>) & { offThread?: OffThread };
+
+/** Counts the items of the lists of an input, stopping once `limit` is reached. */
+export function countItems(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count < limit) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      count += v.length;
+      for (const item of v) if (item !== null && typeof item === 'object') stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const item of Object.values(v)) if (item !== null && typeof item === 'object') stack.push(item);
+    }
+  }
+  return count;
+}
 
 /** Checks the format and mode parameters, listing both problems at once. */
 export function checkOptions(options: GenerateOptions): { format: string; mode: Mode } {
@@ -64,13 +114,19 @@ interface Prepared {
 
 export class Generator {
   readonly printer: PdfPrinter;
+  private readonly offThread: OffThread | undefined;
 
   constructor(options: GeneratorOptions = {}) {
-    this.printer = 'printer' in options ? options.printer : new ChromiumPrinter(options);
+    const { offThread, ...printing } = options;
+    this.printer = 'printer' in printing ? printing.printer : new ChromiumPrinter(printing);
+    this.offThread = offThread;
   }
 
   /** `kind`: the kind itself when the caller already looked it up, or its id. */
   async generate(kindOrId: DocumentKind | string, input: unknown, options: GenerateOptions = {}): Promise<GeneratedDocument> {
+    if (this.offThread && countItems(input, this.offThread.minItems) >= this.offThread.minItems) {
+      return this.generateOffThread(this.offThread, kindOrId, input, options);
+    }
     const start = performance.now();
     const { kind, format, mode, missing, stages } = this.prepare(kindOrId, input, options);
     const output = getFormat(format);
@@ -85,6 +141,41 @@ export class Generator {
       missing,
       timings: stages.timings,
     };
+  }
+
+  /**
+   * The render as a worker thread does it: the whole document, or for a format that prints, every
+   * stage up to the print request (the thread that owns the printer prints and finishes it).
+   */
+  async renderUntilPrint(job: OffThreadJob): Promise<OffThreadResult> {
+    const options = { format: job.format, mode: job.mode, now: new Date(job.now) };
+    if (!getFormat(checkOptions(options).format).prints) return { document: await this.generate(job.kind, job.input, options) };
+    const start = performance.now();
+    const { kind, missing, stages } = this.prepare(job.kind, job.input, options);
+    const request = await stages.printRequest();
+    const { document, signataires, brouillon } = stages.viewModel;
+    stages.timings.total = performance.now() - start;
+    return { print: { request, viewModel: { document, signataires, brouillon }, fileName: kind.fileName(stages.viewModel), missing, timings: stages.timings } };
+  }
+
+  private async generateOffThread(offThread: OffThread, kindOrId: DocumentKind | string, input: unknown, options: GenerateOptions): Promise<GeneratedDocument> {
+    const start = performance.now();
+    const kind = typeof kindOrId === 'string' ? getKind(kindOrId) : kindOrId;
+    const { format, mode } = checkOptions(options);
+    const now = options.now ?? new Date();
+    const result = await offThread.run({ kind: kind.id, input, format, mode, now: now.toISOString() });
+    if ('document' in result) {
+      // Buffers cross the thread boundary as plain Uint8Arrays.
+      const { bytes } = result.document;
+      return { ...result.document, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    }
+    const { request, viewModel, fileName, missing, timings } = result.print;
+    const output = getFormat(format);
+    const stages = createStages(kind, viewModel as BaseViewModel, now, this.printer, timings);
+    stages.printRequest = () => Promise.resolve(request);
+    const bytes = await output.render(stages);
+    timings.total = performance.now() - start;
+    return { bytes, contentType: output.contentType, fileName: `${fileName}.${output.extension}`, sha256: createHash('sha256').update(bytes).digest('hex'), mode, missing, timings };
   }
 
   /**

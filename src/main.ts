@@ -6,15 +6,16 @@ import { createLogger } from './server/log.js';
 import { instrument, Metrics } from './server/metrics.js';
 import type { Lifecycle } from './server/routes/service.js';
 import { Generator } from './generator.js';
-import { closeWorkers, warmWorkers } from './workers/index.js';
+import { closeWorkers, runTask, warmWorkers } from './workers/index.js';
 import { openStore } from './store/index.js';
 import { bootstrap } from './store/bootstrap.js';
 import { JobRunner } from './jobs/index.js';
 
 const config = settings();
 const logger = createLogger(config.logLevel);
-const generator = new Generator();
-const store = await openStore(config.store.strategy, { dataDir: config.store.dataDir, url: config.store.url });
+// Large inputs (a 50 000-line bilan) are validated and rendered in a worker thread; PDFs printed here.
+const generator = new Generator({ offThread: { minItems: config.workers.renderMinItems, run: (job) => runTask('render', job, 'document') } });
+const store = await openStore(config.store.strategy, { dataDir: config.store.dataDir, url: config.store.url, poolMax: config.store.poolMax });
 const first = await bootstrap(store, { adminKey: config.store.adminKey, organisation: config.store.adminOrganisation });
 if (first.printedKey) {
   // Printed once, on the console only (never in the JSON log): only its hash is kept.

@@ -16,6 +16,12 @@ export interface OutputFormat {
   contentType: string;
   /** File name extension, without the dot. */
   extension: string;
+  /**
+   * The format prints (its render asks the PDF printer for `stages.printRequest()` and needs of the
+   * view model only its `document`, `signataires` and `brouillon`): a render off the main thread
+   * stops at the print request and the printing thread finishes it.
+   */
+  prints?: boolean;
   /** Produces the file from the stages of one render (each stage computed at most once). */
   render(stages: RenderStages): Promise<Buffer>;
 }

@@ -8,6 +8,7 @@ export const pdf = registerFormat({
   description: 'PDF prêt à signer',
   contentType: PDF_CONTENT_TYPE,
   extension: 'pdf',
+  prints: true,
   render: async (s) => {
     const request = await s.printRequest();
     const printed = await s.time('print', () => s.printer.print(request));
