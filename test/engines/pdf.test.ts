@@ -182,6 +182,9 @@ describe('PDF', () => {
         const next = await single.print(smallRequest('Suivant'));
         expect((await printedPages(next)).join(' ')).to.contain('Suivant 1');
         expect(single.stats().pagesOpened).to.equal(2);
+        // A page that stayed on its document is kept.
+        await single.print(smallRequest('Encore'));
+        expect(single.stats().pagesOpened).to.equal(2);
         expect(requests).to.equal(0);
       } finally {
         await single.close();
