@@ -2,6 +2,7 @@
  * Progressive enhancement of the forms; the pages work without it.
  * - The error summary of a refused form takes the focus, so that a screen reader reads it and the
  *   keyboard starts there.
+ * - A posted form is marked aria-busy, with a status line, while it is sent.
  * - The « Ajouter » and « Retirer » buttons of a list act in place: « Ajouter » copies the last item
  *   blank, « Retirer » removes its item, and the items after it are renumbered (field names
  *   « lots.2.intitule », ids, labels « Lot 3 »). Without script, these buttons send the form and
@@ -11,9 +12,34 @@
   'use strict';
 
   function focusSummary() {
-    var summary = document.getElementById('resume-erreurs');
-    if (summary && document.activeElement !== summary) summary.focus();
+    // The error summary first; else the preview just asked for.
+    var target = document.getElementById('resume-erreurs') || document.getElementById('titre-apercu');
+    if (target && document.activeElement !== target) target.focus();
   }
+
+  /**
+   * While a form is sent (a document generated, a preview built), it is marked aria-busy and a
+   * status line says so; a download leaves the page as it is, so the mark is lifted after a moment.
+   */
+  function busy(form, on, message) {
+    if (on) form.setAttribute('aria-busy', 'true');
+    else form.removeAttribute('aria-busy');
+    var status = form.querySelector('.etat-envoi');
+    if (status) status.textContent = on ? message : '';
+  }
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return;
+    var submitter = event.submitter;
+    if (submitter && (submitter.name === '_ajouter' || submitter.name === '_retirer')) return;
+    var preview = submitter && submitter.name === '_action' && submitter.value === 'apercu';
+    busy(form, true, preview ? 'Aperçu en préparation\u2026' : 'Envoi en cours\u2026');
+    setTimeout(function () { busy(form, false, ''); }, 15000);
+  });
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[aria-busy]').forEach(function (form) { busy(form, false, ''); });
+  });
 
   /** "lots.0.critere" → "champ-lots-0-critere", as the server names ids. */
   function domId(path) {

@@ -184,3 +184,18 @@ export async function storedFile(store: Store, generator: Generator, record: Doc
   await store.addFile(record.id, { format, contentType: doc.contentType, fileName: doc.fileName, bytes: doc.bytes });
   return { doc, regenerated: true };
 }
+
+/**
+ * A convention's draft saved as one works, without validation: a new dossier (its buyer found or
+ * created from `donneurOrdre.nom`), or the convention of an existing dossier replaced.
+ */
+export async function saveConventionDraft(store: Store, principal: Principal, convention: Record<string, unknown>, dossierId?: string): Promise<Dossier> {
+  requireScope(principal, 'generate');
+  if (!dossierId) return createDossierFromConvention(store, principal, convention);
+  const dossier = await dossierFor(store, principal, dossierId);
+  // A title the service derived from the convention follows it (a reference typed since); one given by hand stays.
+  const derived = isObject(dossier.donnees.convention) && dossier.titre === conventionTitle(dossier.donnees.convention);
+  const updated = await store.updateDossier(dossier.id, { ...(derived ? { titre: conventionTitle(convention) } : {}), donnees: { ...dossier.donnees, convention } });
+  await store.audit({ organisationId: principal.organisation.id, cleId: principal.key.id, action: 'dossier.modifie', cible: dossier.id, details: { kind: 'convention', brouillon: true } });
+  return updated;
+}

@@ -30,6 +30,8 @@ import { referenceRouter } from './routes/reference.js';
 import { serviceRouter, type Lifecycle } from './routes/service.js';
 import { sizingRouter } from './routes/sizing.js';
 import { webRouter } from './routes/web.js';
+import { webDossiersRouter } from './routes/web-dossiers.js';
+import { webSizingRouter } from './routes/web-sizing.js';
 
 export interface AppOptions {
   limits?: InputLimits;
@@ -128,6 +130,8 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
   app.use(calendarRouter(context));
   app.use(bilansRouter(context));
   app.use(webRouter(context));
+  if (store) app.use(webDossiersRouter({ ...context, store }));
+  app.use(webSizingRouter(context));
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => {

@@ -226,8 +226,8 @@ function list(path: string[], desc: Description, values: Record<string, unknown>
 export interface FormModel {
   /** One section for the top-level fields (e.g. the document reference), then one per object. */
   sections: FormSection[];
-  /** Errors in form order, for the summary at the top of the page. */
-  summary: { href: string; message: string }[];
+  /** Errors in form order, for the summary at the top of the page (`path`: the error's own). */
+  summary: { href: string; message: string; path: string }[];
 }
 
 /** A place of the form an error can point at: a field or a section, with the legends above it. */
@@ -292,7 +292,7 @@ export function formModel(schema: Joi.ObjectSchema, values: Record<string, unkno
   located.sort((a, b) => a.index - b.index || a.order - b.order);
   return {
     sections,
-    summary: located.map(({ e, place }) => ({ href: `#${place?.id ?? 'champ-document'}`, message: summaryLine(place, e.message) })),
+    summary: located.map(({ e, place }) => ({ href: `#${place?.id ?? 'champ-document'}`, message: summaryLine(place, e.message), path: e.path })),
   };
 }
 
@@ -356,4 +356,67 @@ export function listAction(schema: Joi.ObjectSchema, values: Record<string, unkn
     return copy;
   }
   return undefined;
+}
+
+/**
+ * The values of a form as they are worth keeping: empty fields, blank list items and sections left
+ * empty removed (a draft saved as one works keeps what was typed, and nothing else).
+ */
+export function pruneEmpty(value: unknown): unknown {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (Array.isArray(value)) {
+    const items = value.map(pruneEmpty).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    const out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pruneEmpty(v)] as const).filter(([, v]) => v !== undefined));
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return value;
+}
+
+/** Every field of a form model by name, with the value the page shows. */
+function shownValues(sections: FormSection[], out = new Map<string, string>()): Map<string, string> {
+  for (const s of sections) {
+    for (const f of s.fields) out.set(f.name, f.value);
+    shownValues(s.sections, out);
+  }
+  return out;
+}
+
+const sameText = (a: string, b: string) => a.replace(/[\s\u00A0\u202F]+/g, ' ').trim() === b.replace(/[\s\u00A0\u202F]+/g, ' ').trim();
+
+/**
+ * A form started from a dossier sends back the dossier's values as the page showed them (« 12 »,
+ * « 1 200 000 », « true »): those are left out of the input, the dossier's own values being merged
+ * under it, so that only what the user changed or added is the input (and no false departure from
+ * the dossier is flagged). A list is left out only when none of its fields changed.
+ */
+export function withoutUnchanged(schema: Joi.ObjectSchema, base: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown> {
+  const shown = shownValues(formModel(schema, base).sections);
+  const unchanged = (value: unknown, path: string): boolean => {
+    if (Array.isArray(value)) {
+      const before = valueAt(base, path.split('.'));
+      return Array.isArray(before) && before.length === value.length && value.every((v, i) => unchanged(v, `${path}.${i}`));
+    }
+    if (value !== null && typeof value === 'object') return Object.entries(value).every(([k, v]) => unchanged(v, `${path}.${k}`));
+    const before = shown.get(path);
+    return before !== undefined && before !== '' && sameText(before, String(value));
+  };
+  const strip = (value: Record<string, unknown>, prefix: string): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (Array.isArray(v)) {
+        if (!unchanged(v, path)) out[key] = v;
+      } else if (v !== null && typeof v === 'object') {
+        const inner = strip(v as Record<string, unknown>, path);
+        if (Object.keys(inner).length > 0) out[key] = inner;
+      } else if (!unchanged(v, path)) {
+        out[key] = v;
+      }
+    }
+    return out;
+  };
+  return strip(input, '');
 }

@@ -4,11 +4,35 @@ import Mustache from 'mustache';
 import type Joi from 'joi';
 import type { FieldError } from '../core/errors.js';
 import type { BaseViewModel, DocumentKind } from '../core/kind.js';
+import { typography } from '../core/french.js';
+import { marker } from '../core/markers.js';
 import { fromRoot } from '../core/paths.js';
 import { getFormat } from '../formats/index.js';
+import type { calendarView, documentRow, Deadline, DossierSummary } from './dossiers.js';
 import { formModel } from './form.js';
+import type { SizingView } from './sizing.js';
 
-const read = (name: string) => readFileSync(fromRoot('templates', 'web', name), 'utf8');
+/**
+ * French typography of the templates' own words, done once when they are read: a no-break space
+ * before « : » and inside guillemets, a narrow one before « ; ! ? ». Only the text between tags is
+ * touched, never a tag, an attribute or a mustache tag.
+ */
+export function frenchTemplate(source: string): string {
+  return source
+    .split(/(<[^>]*>|\{\{[^}]*\}\}\}?)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .replace(/ :(?=\s|$)/g, '\u00A0:')
+            .replace(/ ([;!?])(?=\s|$)/g, '\u202F$1')
+            .replace(/« /g, '«\u00A0')
+            .replace(/ »/g, '\u00A0»'),
+    )
+    .join('');
+}
+
+const read = (name: string) => frenchTemplate(readFileSync(fromRoot('templates', 'web', name), 'utf8'));
 const templates = {
   layout: read('layout.mustache'),
   index: read('index.mustache'),
@@ -16,6 +40,10 @@ const templates = {
   section: read('section.mustache'),
   error: read('error.mustache'),
   login: read('login.mustache'),
+  dossiers: read('dossiers.mustache'),
+  dossier: read('dossier.mustache'),
+  calendar: read('calendrier.mustache'),
+  sizing: read('dimensionnement.mustache'),
 };
 
 /** The signed-in organisation and the CSRF token that every form of the page carries. */
@@ -28,8 +56,78 @@ function page(title: string, content: string, session?: WebSession): string {
   return Mustache.render(templates.layout, { titre: title, contenu: content, session });
 }
 
-export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[], session?: WebSession): string {
-  return page('Accueil', Mustache.render(templates.index, { types: kinds }), session);
+/** The home page: the signed-in organisation's dossiers (when the service keeps them), then the kinds. */
+export function indexPage(kinds: DocumentKind<unknown, BaseViewModel>[], session?: WebSession, dossiers?: DossierSummary[]): string {
+  const list = dossiers ? Mustache.render(templates.dossiers, dossierListModel(dossiers, true)) : '';
+  return page('Accueil', Mustache.render(templates.index, { types: kinds, dossiers: list, avecDossiers: Boolean(dossiers) }), session);
+}
+
+function dossierListModel(dossiers: DossierSummary[], onHome: boolean) {
+  return { dossiers, aucun: dossiers.length === 0, accueil: onHome };
+}
+
+/** /dossiers: the organisation's dossiers alone. */
+export function dossiersPage(dossiers: DossierSummary[], session?: WebSession): string {
+  return page('Vos dossiers', Mustache.render(templates.dossiers, dossierListModel(dossiers, false)), session);
+}
+
+export interface DossierPageModel {
+  id: string;
+  titre: string;
+  etat: string;
+  faits: { libelle: string; valeur: string }[];
+  echeances: Deadline[];
+  calendrier: boolean;
+  documents: ReturnType<typeof documentRow>[];
+  generer: { url: string; libelle: string }[];
+  /** Kinds whose latest input the dossier keeps (besides the convention). */
+  saisies: string[];
+}
+
+export function dossierPage(model: DossierPageModel, session?: WebSession): string {
+  return page(model.titre, Mustache.render(templates.dossier, { ...model, aucunDocument: model.documents.length === 0, bientot: model.echeances.filter((e) => e.bientot) }), session);
+}
+
+export function calendarPage(dossier: { id: string; titre: string }, view: ReturnType<typeof calendarView> | undefined, query: { reception?: string; saisine?: string; delaiMiseEnDemeure: string }, session?: WebSession, errors: { message: string }[] = []): string {
+  return page(
+    `Calendrier – ${dossier.titre}`,
+    Mustache.render(templates.calendar, { dossier, vue: view, sansVue: !view, requete: query, erreurs: errors, avecErreurs: errors.length > 0 }),
+    session,
+  );
+}
+
+export interface SizingPageState {
+  values?: Record<string, unknown>;
+  errors?: FieldError[];
+  problem?: { title: string; detail: string };
+  result?: SizingView;
+  /** The data the result sends to an avis motivé's form, as JSON. */
+  avisMotive?: string;
+  /** The data the result sends to a DCE clause's form, as JSON. */
+  clauseDce?: string;
+  dossiers?: { id: string; titre: string }[];
+  session?: WebSession;
+}
+
+/** /dimensionnement: the sizing form of a purchase project, and its result step by step. */
+export function sizingPage(schema: Joi.ObjectSchema, state: SizingPageState = {}): string {
+  const form = formModel(schema, state.values ?? {}, state.errors ?? []);
+  const content = Mustache.render(
+    templates.sizing,
+    {
+      formulaire: form,
+      resume: form.summary,
+      probleme: state.problem,
+      resultat: state.result,
+      avisMotive: state.avisMotive,
+      clauseDce: state.clauseDce,
+      dossiers: state.dossiers ?? [],
+      avecDossiers: (state.dossiers ?? []).length > 0,
+      csrf: state.session?.csrf,
+    },
+    { section: templates.section },
+  );
+  return page('Dimensionner les heures d’insertion', content, state.session);
 }
 
 export function loginPage(error?: string): string {
@@ -45,13 +143,28 @@ export interface FormPageState {
   format?: string;
   mode?: string;
   session?: WebSession;
+  /** The dossier the form starts from: its documents are attached to it. */
+  dossier?: { id: string; titre: string };
+  /** Offer « Enregistrer le brouillon » (the convention, when the service keeps dossiers). */
+  saveDraft?: boolean;
+  /** « Aperçu »: the draft's HTML shown in the page, and the fields it shows to complete. */
+  preview?: { html: string; missing: FieldError[] };
 }
 
 export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: string[], state: FormPageState = {}): string {
-  const form = formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.errors ?? []);
+  // The fields a preview shows to complete are highlighted like errors, and listed as links to them.
+  const form = formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.errors ?? state.preview?.missing ?? []);
+  const preview = state.preview
+    ? {
+        html: state.preview.html,
+        nombre: typography(state.preview.missing.length === 1 ? '1 champ à compléter :' : `${state.preview.missing.length} champs à compléter :`),
+        manquants: formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.preview.missing).summary.map((entry) => ({ ...entry, marqueur: marker(entry.path) })),
+      }
+    : undefined;
   const content = Mustache.render(
     templates.form,
     {
+      apercu: preview,
       type: { id: kind.id, title: kind.title, description: kind.description },
       formulaire: form,
       resume: form.summary,
@@ -61,6 +174,8 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
       donneesMasquees: state.hidden && Object.keys(state.hidden).length > 0 ? JSON.stringify(state.hidden) : '',
       tableur: Boolean(kind.readUploads),
       csrf: state.session?.csrf,
+      dossier: state.dossier,
+      enregistrer: state.saveDraft === true,
     },
     { section: templates.section },
   );

@@ -352,7 +352,7 @@ describe('hostile input', function () {
       const page = await request(base).post('/formulaires/convention').set('Accept', browser).field('__proto__.x', 'oui').expect(400);
       expect(page.headers['content-type']).to.equal('text/html; charset=utf-8');
       expect(page.text).to.contain('<h1>Données invalides</h1>').and.contain('Le nom de champ « __proto__ » n’est pas accepté.');
-      expect(page.text).to.contain(`Référence de la demande, à communiquer au support : ${page.headers['x-request-id']}`);
+      expect(page.text).to.contain(`Référence de la demande, à communiquer au support\u00A0: ${page.headers['x-request-id']}`);
       const missing = await request(base).get('/nulle-part').set('Accept', browser).expect(404);
       expect(missing.text).to.contain('<h1>Ressource introuvable</h1>');
       const program = await request(base).get('/nulle-part').set('Accept', '*/*').expect(404);

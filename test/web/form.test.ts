@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium, chromiumOptionsFromEnv as defaultChromiumOptions } from '../../src/engines/pdf/chromium/index.js';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { CHROMIUM_ARGS } from '../../src/engines/pdf/chromium/launch.js';
+import { chromiumOptionsFromEnv as defaultChromiumOptions } from '../../src/engines/pdf/chromium/index.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { listKinds } from '../../src/core/registry.js';
@@ -31,7 +32,8 @@ describe('web form, driven in headless Chromium', () => {
     server = createApp(generator).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium(defaultChromiumOptions().executablePath);
+    // The engine's flags, but with the network: this browser visits the service (the printer's dead proxy would refuse it).
+    browser = await puppeteer.launch({ executablePath: defaultChromiumOptions().executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--proxy')) });
   });
 
   after(async () => {

@@ -8,6 +8,14 @@ import type { GeneratedDocument } from '../../generator.js';
  */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * A form page that embeds a document's HTML preview (iframe srcdoc, which takes the page's policy):
+ * the service's own policy, with the inline styles and embedded fonts of the generated document.
+ * Scripts stay limited to the service's own files, and the preview's frame is sandboxed.
+ */
+export const PREVIEW_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
 export function sendDocument(res: Response, doc: GeneratedDocument, disposition: 'attachment' | 'inline'): void {
   res.status(200);
   res.type(doc.contentType);

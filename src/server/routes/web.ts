@@ -1,36 +1,39 @@
 /**
- * The web pages: sign-in with a key (when the service keeps organisations' work), the list of
- * kinds and each kind's form. A refused form comes back with the errors beside its fields.
+ * The web pages: sign-in with a key (when the service keeps organisations' work), the home page
+ * (the organisation's dossiers and the list of kinds) and each kind's form. A refused form comes back
+ * with the errors beside its fields. A form may start from a dossier (`?dossier=` on the page, the
+ * hidden `_dossier` field once posted): it is filled with the dossier's data and its document is
+ * attached to the dossier. The convention's form saves its draft into a dossier.
  */
 import { readFileSync } from 'node:fs';
 import express, { Router, type Request, type Response } from 'express';
-import { generateDocument } from '../../archive/index.js';
-import { ForbiddenError, ServiceError, UnauthorizedError } from '../../core/errors.js';
+import type Joi from 'joi';
+import { dossierFor, generateDocument, saveConventionDraft } from '../../archive/index.js';
+import { mergeUnder } from '../../core/dossier-merge.js';
+import { InvalidInputError, ServiceError } from '../../core/errors.js';
+import type { DocumentKind } from '../../core/kind.js';
 import { listKinds } from '../../core/registry.js';
 import { FORMAT_IDS } from '../../formats/index.js';
-import type { Session } from '../../store/types.js';
-import { hiddenKeys, listAction } from '../../web/form.js';
-import { formPage, indexPage, loginPage, type WebSession } from '../../web/pages.js';
-import { identify, principal, SESSION_COOKIE, SESSION_TTL_MS } from '../auth.js';
+import type { Dossier, Session } from '../../store/types.js';
+import { hiddenKeys, listAction, pruneEmpty, withoutUnchanged } from '../../web/form.js';
+import { formPage, indexPage, loginPage, type FormPageState, type WebSession } from '../../web/pages.js';
+import { principal, SESSION_COOKIE, SESSION_TTL_MS } from '../auth.js';
 import { readDocumentInput } from '../input.js';
 import { toProblem } from '../problem.js';
-import { kindOf, resolveKind, type ServiceContext } from './context.js';
-import { sendDocument } from './send.js';
+import { kindOf, queryString, resolveKind, type ServiceContext } from './context.js';
+import { PREVIEW_PAGE_CSP, sendDocument } from './send.js';
+import { dossierSummaries } from './web-dossiers.js';
+import { checkCsrf, requireWebSession, toLogin, webSession } from './web-session.js';
+
+/** What a kind's form starts from in a dossier: the convention itself, or what the kind takes from it. */
+export function dossierValues(kind: DocumentKind, dossier: Dossier): Record<string, unknown> {
+  const base = kind.id === 'convention' ? dossier.donnees.convention : kind.fromDossier?.(dossier.donnees);
+  return (base && typeof base === 'object' ? structuredClone(base) : {}) as Record<string, unknown>;
+}
 
 export function webRouter({ generator, store, limits }: ServiceContext): Router {
   const router = Router();
   resolveKind(router);
-
-  /** The signed-in session of a page, if any (always none when the service keeps nothing). */
-  const webSession = async (req: Request, res: Response): Promise<WebSession | undefined> => {
-    if (!store) return undefined;
-    const p = await identify(store, req, res);
-    const session = res.locals.session as Session | undefined;
-    if (!p || !session) return undefined;
-    res.locals.principal = p;
-    return { organisation: p.organisation.nom, csrf: session.csrf };
-  };
-  const toLogin = (res: Response) => res.redirect(303, '/connexion');
 
   if (store) {
     const loginForm = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
@@ -50,7 +53,7 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
       res.redirect(303, '/');
     });
     router.post('/deconnexion', loginForm, async (req, res) => {
-      const current = await webSession(req, res);
+      const current = await webSession(store, req, res);
       const session = res.locals.session as Session | undefined;
       if (current && session && req.body?._csrf === session.csrf) await store.deleteSession(session.id);
       res.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -59,64 +62,94 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
   }
 
   router.get('/', async (req, res) => {
-    const session = await webSession(req, res);
+    const session = await webSession(store, req, res);
     if (store && !session) return toLogin(res);
-    res.type('html').send(indexPage(listKinds(), session));
+    // A key that may read sees its organisation's dossiers first.
+    const dossiers = store && session && principal(res).key.scopes.includes('read') ? await dossierSummaries(store, principal(res)) : undefined;
+    res.type('html').send(indexPage(listKinds(), session, dossiers));
+  });
+
+  /** The dossier a form names (`?dossier=` or `_dossier`), if any; a dossier the caller cannot see is a 404. */
+  const formDossier = async (res: Response, id: unknown): Promise<Dossier | undefined> => {
+    if (typeof id !== 'string' || id.trim() === '') return undefined;
+    if (!store) throw new InvalidInputError('Dossier indisponible.', [{ path: 'dossier', type: 'dossier.sans-stockage', message: 'Ce service ne conserve pas de dossiers.' }]);
+    return dossierFor(store, principal(res), id.trim());
+  };
+
+  const hiddenOf = (kind: DocumentKind, values: Record<string, unknown>) =>
+    Object.fromEntries(hiddenKeys(kind.schema as Joi.ObjectSchema).filter((k) => k in values).map((k) => [k, values[k]]));
+
+  /** The state of a form page, with what the dossier and the store add to it. */
+  const pageState = (kind: DocumentKind, values: Record<string, unknown>, session: WebSession | undefined, dossier: Dossier | undefined, more: Partial<FormPageState> = {}): FormPageState => ({
+    values,
+    hidden: hiddenOf(kind, values),
+    session,
+    ...(dossier ? { dossier: { id: dossier.id, titre: dossier.titre } } : {}),
+    saveDraft: Boolean(store) && kind.id === 'convention',
+    ...more,
   });
 
   router.get('/formulaires/:kind', async (req, res) => {
-    const session = await webSession(req, res);
+    const session = await webSession(store, req, res);
     if (store && !session) return toLogin(res);
     const kind = kindOf(res);
-    const values = req.query.exemple ? (JSON.parse(readFileSync(kind.example, 'utf8')) as Record<string, unknown>) : {};
-    const hidden = Object.fromEntries(hiddenKeys(kind.schema).filter((k) => k in values).map((k) => [k, values[k]]));
-    res.type('html').send(formPage(kind, FORMAT_IDS, { values, hidden, session }));
+    const dossier = await formDossier(res, queryString(req, 'dossier'));
+    const values = dossier ? dossierValues(kind, dossier) : req.query.exemple ? (JSON.parse(readFileSync(kind.example, 'utf8')) as Record<string, unknown>) : {};
+    res.type('html').send(formPage(kind, FORMAT_IDS, pageState(kind, values, session, dossier)));
   });
 
   router.post(
     '/formulaires/:kind',
-    async (req, res, next) => {
-      const session = await webSession(req, res);
-      if (store && !session) {
-        next(new UnauthorizedError('Session expirée : reconnectez-vous.', [{ path: 'session', type: 'session.absente', message: 'Votre session a expiré : reconnectez-vous avec votre clé d’accès.' }]));
-        return;
-      }
-      res.locals.webSession = session;
-      next();
-    },
+    requireWebSession(store),
     readDocumentInput(limits, (_req, res) => kindOf(res).readUploads),
-    async (req, res) => {
+    async (req: Request, res: Response) => {
       const kind = kindOf(res);
       const fields = (res.locals.formFields ?? {}) as Record<string, unknown>;
       const session = res.locals.webSession as WebSession | undefined;
-      if (session && fields._csrf !== session.csrf) {
-        throw new ForbiddenError('Formulaire expiré ou envoyé depuis un autre site.', [{ path: '_csrf', type: 'csrf', message: 'Le formulaire a expiré : rechargez la page et envoyez-le à nouveau.' }]);
-      }
+      checkCsrf(session, fields._csrf);
       const format = typeof fields.format === 'string' ? fields.format : 'pdf';
       const mode = typeof fields.mode === 'string' ? fields.mode : 'final';
-      // The data the form does not show (sent as a file) goes back with the form, as JSON.
-      const hiddenOf = (values: Record<string, unknown>) => Object.fromEntries(hiddenKeys(kind.schema).filter((k) => k in values).map((k) => [k, values[k]]));
+      const dossier = await formDossier(res, fields._dossier);
+      const data = (res.locals.data ?? {}) as Record<string, unknown>;
+      const state = (values: Record<string, unknown>, more: Partial<FormPageState> = {}) => pageState(kind, values, session, dossier, { format, mode, ...more });
       if (fields._ajouter !== undefined || fields._retirer !== undefined) {
         // « Ajouter » or « Retirer » pressed without script: the same form, one item more or less.
-        const data = (res.locals.data ?? {}) as Record<string, unknown>;
-        const values = listAction(kind.schema, data, { add: fields._ajouter, remove: fields._retirer }) ?? data;
-        res.type('html').send(formPage(kind, FORMAT_IDS, { values, hidden: hiddenOf(values), format, mode, session }));
+        const values = listAction(kind.schema as Joi.ObjectSchema, data, { add: fields._ajouter, remove: fields._retirer }) ?? data;
+        res.type('html').send(formPage(kind, FORMAT_IDS, state(values)));
+        return;
+      }
+      if (fields._action === 'remplir') {
+        // Data handed over by another page (a sizing): the form filled with it, over the dossier's.
+        const values = dossier ? (mergeUnder(dossierValues(kind, dossier), data) as Record<string, unknown>) : data;
+        res.type('html').send(formPage(kind, FORMAT_IDS, state(values)));
         return;
       }
       try {
+        if (fields._action === 'brouillon' && store && kind.id === 'convention') {
+          // Saved as it is, nothing checked: the dossier's page follows.
+          const saved = await saveConventionDraft(store, principal(res), (pruneEmpty(data) ?? {}) as Record<string, unknown>, dossier?.id);
+          res.redirect(303, `/dossiers/${encodeURIComponent(saved.id)}`);
+          return;
+        }
+        // From a dossier, the values it gave the form are its own: only what changed is the input.
+        const input = dossier && kind.id !== 'convention' ? withoutUnchanged(kind.schema as Joi.ObjectSchema, dossierValues(kind, dossier), data) : data;
+        if (fields._action === 'apercu') {
+          // « Aperçu »: the draft's HTML in the page, nothing kept; the dossier's data under the input, as a generation would have it.
+          const previewed = dossier ? mergeUnder(dossierValues(kind, dossier), input) : input;
+          const doc = await generator.generate(kind, previewed, { format: 'html', mode: 'draft' });
+          res.setHeader('Content-Security-Policy', PREVIEW_PAGE_CSP);
+          res.type('html').send(formPage(kind, FORMAT_IDS, state(data, { preview: { html: doc.bytes.toString('utf8'), missing: doc.missing }, mode: 'draft' })));
+          return;
+        }
         const doc = store
-          ? (await generateDocument(store, generator, principal(res), { kind, input: res.locals.data, format, mode })).doc
-          : await generator.generate(kind, res.locals.data, { format, mode });
+          ? (await generateDocument(store, generator, principal(res), { kind, input, format, mode, ...(dossier ? { dossier: dossier.id } : {}) })).doc
+          : await generator.generate(kind, input, { format, mode });
         sendDocument(res, doc, 'attachment');
       } catch (error) {
         // A correction to make goes back to the form; a momentary failure gets the error page.
         if (!(error instanceof ServiceError) || error.transient) throw error;
         const problem = toProblem(error, req.path, limits);
-        const values = (res.locals.data ?? {}) as Record<string, unknown>;
-        res
-          .status(problem.status)
-          .type('html')
-          .send(formPage(kind, FORMAT_IDS, { values, hidden: hiddenOf(values), errors: problem.errors, problem, format, mode, session }));
+        res.status(problem.status).type('html').send(formPage(kind, FORMAT_IDS, state(data, { errors: problem.errors, problem })));
       }
     },
   );
