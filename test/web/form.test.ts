@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,10 +13,18 @@ import { listKinds } from '../../src/core/registry.js';
 import { docxParagraphs, fixture, pdfPages } from '../support/documents.js';
 
 /** Waits for a finished download in `dir` (Chromium writes *.crdownload first). */
+/** The downloaded file, once Chromium has finished writing it (no partial file, a size that holds). */
 async function downloaded(dir: string, attempts = 100): Promise<string> {
+  let last = '';
   for (let i = 0; i < attempts; i++) {
-    const files = readdirSync(dir).filter((f) => !f.endsWith('.crdownload'));
-    if (files.length > 0) return join(dir, files[0]!);
+    const names = readdirSync(dir);
+    const done = names.filter((f) => !f.endsWith('.crdownload') && !f.startsWith('.'));
+    if (done.length > 0 && !names.some((f) => f.endsWith('.crdownload') || f.startsWith('.'))) {
+      const path = join(dir, done[0]!);
+      const seen = `${path}:${statSync(path).size}`;
+      if (statSync(path).size > 0 && seen === last) return path;
+      last = seen;
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`No download in ${dir}`);
