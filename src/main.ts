@@ -15,7 +15,7 @@ const config = settings();
 const logger = createLogger(config.logLevel);
 // Large inputs (a 50 000-line bilan) are validated and rendered in a worker thread; PDFs printed here.
 const generator = new Generator({ offThread: { minItems: config.workers.renderMinItems, run: (job) => runTask('render', job, 'document') } });
-const store = await openStore(config.store.strategy, { dataDir: config.store.dataDir, url: config.store.url });
+const store = await openStore(config.store.strategy, { dataDir: config.store.dataDir, url: config.store.url, poolMax: config.store.poolMax });
 const first = await bootstrap(store, { adminKey: config.store.adminKey, organisation: config.store.adminOrganisation });
 if (first.printedKey) {
   // Printed once, on the console only (never in the JSON log): only its hash is kept.

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   });
   const [command, argument] = positionals;
   const config = settings().store;
-  const store = await openStore(config.strategy, { dataDir: config.dataDir, url: config.url });
+  const store = await openStore(config.strategy, { dataDir: config.dataDir, url: config.url, poolMax: config.poolMax });
   try {
     const first = await bootstrap(store, { adminKey: config.adminKey, organisation: config.adminOrganisation });
     if (first.printedKey) console.log(`Première clé d’accès (tous les droits), à conserver : elle ne sera plus affichée.\n\n  ${first.printedKey}\n`);

@@ -1,5 +1,6 @@
 /** The store strategies, each one import line; `openStore` opens the configured one. */
 import './sqlite/index.js';
+import './postgres/index.js';
 import { openStoreStrategy, type StoreOptions } from './registry.js';
 import type { Store } from './types.js';
 

@@ -9,6 +9,8 @@ export interface StoreOptions {
   dataDir: string;
   /** Connection string of a networked strategy. */
   url?: string;
+  /** Most connections a networked strategy opens at once (PG_POOL_MAX). */
+  poolMax?: number;
   faults?: StoreFaults;
 }
 

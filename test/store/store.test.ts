@@ -3,14 +3,20 @@
  * behaviour (atomic writes, hashed keys, isolation filters, restart, hash check).
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { readSettings } from '../../src/config.js';
 import { openStore, storeStrategies } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { MIGRATIONS as PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { migrate } from '../../src/store/postgres/index.js';
 import { CorruptionError, sha256 } from '../../src/store/files.js';
 import type { NewDocument, Store, StoreFaults } from '../../src/store/types.js';
+import { freshDatabase, withClient } from '../support/postgres.js';
 
 const doc = (proprietaireId: string, over: Partial<NewDocument> = {}): NewDocument => ({
   kind: 'convention',
@@ -28,20 +34,64 @@ const doc = (proprietaireId: string, over: Partial<NewDocument> = {}): NewDocume
 
 const file = (text: string) => ({ format: 'pdf', contentType: 'application/pdf', fileName: 'c.pdf', bytes: Buffer.from(text) });
 
+/**
+ * What a strategy's tests need beyond the contract: where it keeps things, to look at them or spoil
+ * them behind the store's back. One fresh place (folder, database) per test.
+ */
+interface Harness {
+  open(faults?: StoreFaults): Promise<Store>;
+  /** The hashes of the file bytes kept. */
+  storedHashes(): Promise<string[]>;
+  /** Everything kept, as text (to look for a secret). */
+  dump(): Promise<string>;
+  /** Changes the bytes kept under this hash. */
+  alter(hash: string, bytes: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+const harnesses: Record<string, () => Promise<Harness>> = {
+  async sqlite() {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    return {
+      open: (faults) => openStore('sqlite', { dataDir: dir, faults }),
+      storedHashes: async () => readdirSync(join(dir, 'fichiers')).flatMap((d) => readdirSync(join(dir, 'fichiers', d))),
+      dump: async () => readdirSync(dir).filter((f) => f.startsWith('service.sqlite')).map((f) => readFileSync(join(dir, f)).toString('latin1')).join(''),
+      alter: async (hash, bytes) => writeFileSync(join(dir, 'fichiers', hash.slice(0, 2), hash), bytes),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  async postgres() {
+    const db = await freshDatabase();
+    const sql = <T = Record<string, unknown>>(text: string, values?: unknown[]) => withClient(db.url, async (c) => (await c.query(text, values)).rows as T[]);
+    return {
+      open: (faults) => openStore('postgres', { dataDir: '/nonexistent', url: db.url, faults }),
+      storedHashes: async () => (await sql<{ sha256: string }>('SELECT sha256 FROM blobs ORDER BY sha256')).map((r) => r.sha256),
+      dump: async () => {
+        const tables = await sql<{ name: string }>(`SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public'`);
+        const rows = await Promise.all(tables.map((t) => sql<{ row: string }>(`SELECT t::text AS row FROM ${t.name} t`)));
+        return rows.flat().map((r) => r.row).join('\n');
+      },
+      alter: async (hash, bytes) => void (await sql('UPDATE blobs SET contenu = $1 WHERE sha256 = $2', [Buffer.from(bytes), hash])),
+      cleanup: () => db.drop(),
+    };
+  },
+};
+
 for (const strategy of storeStrategies()) {
   describe(`store: ${strategy}`, () => {
-    let dir: string;
+    let harness: Harness;
     let store: Store;
-    const open = (faults?: StoreFaults) => openStore(strategy, { dataDir: dir, faults });
-    const filesOnDisk = () => readdirSync(join(dir, 'fichiers')).flatMap((d) => readdirSync(join(dir, 'fichiers', d)));
+    const open = (faults?: StoreFaults) => harness.open(faults);
+    const makeHarness = harnesses[strategy];
 
     beforeEach(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'store-'));
+      if (!makeHarness) throw new Error(`No test harness for the store strategy "${strategy}": add one to test/store/store.test.ts`);
+      harness = await makeHarness();
       store = await open();
     });
     afterEach(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await store?.close();
+      await harness?.cleanup();
     });
 
     it('keeps only the hash of a key, finds it by its secret, and refuses it once revoked', async () => {
@@ -52,7 +102,7 @@ for (const strategy of storeStrategies()) {
       expect((await store.findKeyBySecret(secret))?.id).to.equal(key.id);
       expect(await store.findKeyBySecret(`${secret}x`)).to.equal(undefined);
       await store.close();
-      const dump = readdirSync(dir).filter((f) => f.startsWith('service.sqlite')).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('');
+      const dump = await harness.dump();
       expect(dump).not.to.contain(secret);
       expect(dump).to.contain(sha256(secret));
       store = await open();
@@ -69,11 +119,15 @@ for (const strategy of storeStrategies()) {
       let failed: unknown;
       await store.saveDocument(doc(org.id), [file('two')]).catch((e: unknown) => (failed = e));
       expect(failed).to.be.instanceOf(Error);
-      expect(filesOnDisk()).to.deep.equal([sha256('one')]);
+      expect(await harness.storedHashes()).to.deep.equal([sha256('one')]);
       expect((await store.listDocuments({ proprietaireIds: [org.id], offset: 0, limit: 10 })).total).to.equal(1);
     });
 
-    it('removes at the next start a file left without its row by a crash, and any temporary file', async () => {
+    // Only the embedded store writes files apart from its rows (the networked one writes both in one
+    // transaction: see "a process killed in the middle of a write" below).
+    if (strategy === 'sqlite') it('removes at the next start a file left without its row by a crash, and any temporary file', async () => {
+      const dir = (store as unknown as { dataDir: string }).dataDir;
+      const filesOnDisk = () => readdirSync(join(dir, 'fichiers')).flatMap((d) => readdirSync(join(dir, 'fichiers', d)));
       const org = await store.createOrganisation({ nom: 'CC', type: 'acheteur' });
       await store.saveDocument(doc(org.id), [file('kept')]);
       await store.close();
@@ -187,9 +241,12 @@ for (const strategy of storeStrategies()) {
       const a = await store.createOrganisation({ nom: 'A', type: 'acheteur' });
       const saved = await store.saveDocument(doc(a.id), [file('original')]);
       const hash = saved.fichiers[0]!.sha256;
-      writeFileSync(join(dir, 'fichiers', hash.slice(0, 2), hash), 'altered');
+      await harness.alter(hash, 'altered');
       const error = await store.readFile(hash).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(CorruptionError);
+      expect((error as CorruptionError).actual).to.equal(sha256('altered'));
+      const missing = await store.readFile(sha256('never stored')).catch((e: unknown) => e);
+      expect(missing).to.be.instanceOf(CorruptionError).and.to.include({ actual: null });
     });
   });
 }
@@ -215,5 +272,100 @@ describe('store: sqlite migrations', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('store: postgres, several replicas on one database', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  const stores: Store[] = [];
+  const open = async (faults?: StoreFaults) => {
+    const store = await openStore('postgres', { dataDir: '/nonexistent', url: db.url, faults });
+    stores.push(store);
+    return store;
+  };
+  const sql = <T = Record<string, unknown>>(text: string, values?: unknown[]) => withClient(db.url, async (c) => (await c.query(text, values)).rows as T[]);
+
+  beforeEach(async () => {
+    db = await freshDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    await db.drop();
+  });
+
+  it('runs each migration once when replicas start together', async () => {
+    const [a, b, c, d] = await Promise.all([open(), open(), open(), open()]);
+    const versions = await sql<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((v) => v.version)).to.deep.equal(PG_MIGRATIONS.map((_, i) => i + 1));
+    for (const store of [a, b, c, d]) await store!.ping();
+  });
+
+  it('applies a migration exactly once under the lock, and a newer one to a database of an earlier version', async () => {
+    const pool = (store: Store) => (store as unknown as { pool: import('pg').Pool }).pool;
+    const a = await open();
+    await a.createJob({ type: 'documents', proprietaireId: 'o', organisationId: 'o', cleId: null, total: 1, entree: { a: 1 } });
+    const b = await open();
+    // A slow migration started by two replicas at once: one applies it, the other waits and finds it done.
+    const next = [...PG_MIGRATIONS, `SELECT pg_sleep(0.3); CREATE TABLE essai_migration (n integer); INSERT INTO essai_migration VALUES (1);`];
+    const applied = await Promise.all([migrate(pool(a), next), migrate(pool(b), next)]);
+    expect(applied.flat()).to.deep.equal([next.length]);
+    expect(await sql('SELECT n FROM essai_migration')).to.deep.equal([{ n: 1 }]);
+    expect((await a.pendingJobs()).map((j) => j.entree)).to.deep.equal([{ a: 1 }]);
+  });
+
+  it('lists and reads through one replica a document saved through another, hash checked', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const org = await a!.createOrganisation({ nom: 'Communauté de communes', type: 'acheteur' });
+    const bytes = Buffer.from('%PDF-1.7 une convention signée, €, « », œ');
+    const saved = await a!.saveDocument(doc(org.id, { donnees: { z: 1, a: { y: 2, b: 3 } } }), [{ format: 'pdf', contentType: 'application/pdf', fileName: 'c.pdf', bytes }]);
+    const listed = await b!.listDocuments({ proprietaireIds: [org.id], offset: 0, limit: 10 });
+    expect(listed.total).to.equal(1);
+    expect(listed.items[0]).to.deep.equal(saved);
+    // The input comes back as written (key order included): a regeneration sees what was received.
+    expect(JSON.stringify(listed.items[0]!.donnees)).to.equal('{"z":1,"a":{"y":2,"b":3}}');
+    expect((await b!.readFile(saved.fichiers[0]!.sha256)).equals(bytes)).to.equal(true);
+    await b!.addFile(saved.id, { format: 'docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileName: 'c.docx', bytes: Buffer.from('docx') });
+    expect((await a!.getDocument(saved.id))?.fichiers.map((f) => f.format)).to.deep.equal(['pdf', 'docx']);
+  });
+
+  it('claims each due notification once across replicas', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const job = await a!.createJob({ type: 'documents', proprietaireId: 'o', organisationId: 'o', cleId: null, total: 1, entree: {}, webhook: { url: `https://crochets.example.com/${i}`, secret: 'secret-de-signature-du-client' } });
+      await a!.updateJob(job.id, { statut: 'termine' });
+      ids.push(job.notification!.id);
+    }
+    const at = new Date(Date.UTC(2100, 0, 1)).toISOString();
+    const lease = new Date(Date.UTC(2100, 0, 2)).toISOString();
+    const claims = await Promise.all([a, b, a, b].map((s) => s!.claimNotifications(at, lease, 8)));
+    const claimed = claims.flat().map((n) => n.id);
+    expect(claimed).to.have.length(20);
+    expect([...claimed].sort()).to.deep.equal([...ids].sort());
+  });
+
+  it('leaves nothing of a write whose process is killed in the middle of it', async function () {
+    this.timeout(30_000);
+    const a = await open();
+    const org = await a.createOrganisation({ nom: 'CC', type: 'acheteur' });
+    await a.saveDocument(doc(org.id), [file('kept')]);
+    // A process that saves a document and is killed (SIGKILL) after the bytes are sent, before the row.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/store-crash.ts', import.meta.url)), db.url, org.id], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.signal, child.stderr).to.equal('SIGKILL');
+    expect(child.stdout).to.contain('bytes sent');
+    const b = await open();
+    expect((await b.listDocuments({ proprietaireIds: [org.id], offset: 0, limit: 10 })).total).to.equal(1);
+    expect(await sql('SELECT sha256 FROM blobs')).to.deep.equal([{ sha256: sha256('kept') }]);
+  });
+});
+
+describe('store: settings', () => {
+  it('keeps sqlite by default, and takes postgres from STORE or from a postgres:// DATABASE_URL', () => {
+    expect(readSettings({}).store).to.include({ strategy: 'sqlite', poolMax: 10 });
+    expect(readSettings({ DATABASE_URL: 'postgres://u@h/db' }).store).to.include({ strategy: 'postgres', url: 'postgres://u@h/db' });
+    expect(readSettings({ DATABASE_URL: 'postgresql://u@h/db', PG_POOL_MAX: '25' }).store).to.include({ strategy: 'postgres', poolMax: 25 });
+    expect(readSettings({ STORE: 'postgres', DATABASE_URL: 'postgres://u@h/db' }).store.strategy).to.equal('postgres');
+    expect(readSettings({ STORE: 'sqlite', DATABASE_URL: 'postgres://u@h/db' }).store.strategy).to.equal('sqlite');
+    expect(() => readSettings({ PG_POOL_MAX: '0' })).to.throw('PG_POOL_MAX');
   });
 });
