@@ -83,8 +83,23 @@ export interface WebhookSettings {
   allowPrivateTargets: boolean;
 }
 
+/** The shared job queue of the replicas (PostgreSQL store only: pg-boss). */
+export interface JobSettings {
+  /** Jobs run at once by one replica. */
+  concurrency: number;
+  /** A job running longer is taken to be dead (its replica stopped) and run again, in seconds. */
+  expireSeconds: number;
+  /** Runs of a job failing by a fault, after the first. */
+  retryLimit: number;
+  /** How often an idle replica looks for a job, in seconds. */
+  pollSeconds: number;
+  /** How often expired jobs are looked for, in seconds. */
+  maintenanceSeconds: number;
+}
+
 export interface Settings {
   server: ServerSettings;
+  jobs: JobSettings;
   store: StoreSettings;
   input: InputLimits;
   spreadsheets: SpreadsheetLimits;
@@ -163,6 +178,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       renderMinItems: positive(env, 'OFF_THREAD_ITEMS', 1000),
     },
     webhooks: { allowPrivateTargets: flag(env, 'WEBHOOK_ALLOW_PRIVATE') },
+    jobs: {
+      concurrency: Math.floor(positive(env, 'JOB_CONCURRENCY', 1)),
+      expireSeconds: Math.floor(positive(env, 'JOB_EXPIRE_SECONDS', 900)),
+      retryLimit: Math.floor(positive(env, 'JOB_RETRY_LIMIT', 3)),
+      pollSeconds: positive(env, 'JOB_POLL_SECONDS', 2),
+      maintenanceSeconds: Math.floor(positive(env, 'JOB_MAINTENANCE_SECONDS', 30)),
+    },
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
 }

@@ -10,6 +10,7 @@ import { closeWorkers, runTask, warmWorkers } from './workers/index.js';
 import { openStore } from './store/index.js';
 import { bootstrap } from './store/bootstrap.js';
 import { JobRunner } from './jobs/index.js';
+import { PgBossQueue } from './jobs/pg-boss.js';
 
 const config = settings();
 const logger = createLogger(config.logLevel);
@@ -26,8 +27,12 @@ if (first.printedKey) {
 }
 const metrics = new Metrics();
 const lifecycle: Lifecycle = { stopping: false };
-const jobs = new JobRunner(store, instrument(generator, metrics), (error) => logger.error({ err: error }, 'job failed'), {
+const onJobError = (error: unknown) => logger.error({ err: error }, 'job failed');
+// With PostgreSQL, the replicas share one queue (pg-boss on the same database); embedded, this process runs the jobs.
+const queue = config.store.strategy === 'postgres' && config.store.url ? new PgBossQueue(store, { url: config.store.url, ...config.jobs }, onJobError) : undefined;
+const jobs = new JobRunner(store, instrument(generator, metrics), onJobError, {
   webhooks: { allowPrivateTargets: config.webhooks.allowPrivateTargets },
+  queue,
 });
 const app = createApp(generator, { logger, limits: config.input, store, jobs, metrics, lifecycle, metricsToken: config.server.metricsToken });
 
@@ -41,8 +46,8 @@ logger.info({ host: config.server.host, port: config.server.port }, `Service des
 
 /**
  * Graceful stop: /ready turns 503, no new connection is accepted, requests in flight (renders
- * included) finish within the grace period, the running job stops between two documents (it
- * starts again at the next start), then the engines and the store close.
+ * included) finish within the grace period, the running job stops between two documents (handed
+ * back: another replica, or the next start, runs it), then the engines and the store close.
  */
 async function shutdown(signal: string): Promise<void> {
   if (lifecycle.stopping) return;

@@ -1,8 +1,9 @@
 /**
  * Batches: one call, many documents, one ZIP. A job is stored before it runs (it survives a restart:
  * a job left running starts again), reports its progress (done / total), and ends with a ZIP of the
- * files and a manifest (file names, hashes, the error of each item that failed). Jobs run one at a
- * time beside the requests, each item through the same generator as a single document. Three kinds
+ * files and a manifest (file names, hashes, the error of each item that failed). A queue (queue.ts)
+ * decides which process runs a job: this one, one job at a time, or any replica's worker (pg-boss);
+ * each item goes through the same generator as a single document. Three kinds
  * of batch: documents given one by one; the bilan of every market of a year; a mail merge (one
  * document per line of a CSV over common data: a convention per buyer, a letter per holder). A job may
  * ask for a signed notification of its end (src/webhooks), sent by the runner's WebhookDispatcher.
@@ -20,6 +21,9 @@ import type { Generator } from '../generator.js';
 import { sha256 } from '../store/files.js';
 import type { Job, Store } from '../store/types.js';
 import { readWebhook, shownUrl, WebhookDispatcher, webhookSchema, type WebhookOptions } from '../webhooks/index.js';
+import { JobInterrupted, LocalQueue, type JobQueue } from './queue.js';
+
+export { JobInterrupted, LocalQueue, type JobQueue } from './queue.js';
 
 export const MAX_JOB_ITEMS = 1000;
 
@@ -138,16 +142,19 @@ export async function submitJob(store: Store, principal: Principal, raw: unknown
 export interface JobRunnerOptions {
   /** The notifications of the jobs' ends: a dispatcher, or its options (default: the defaults). */
   webhooks?: WebhookDispatcher | WebhookOptions;
+  /** Who runs the jobs (default: this process, one at a time: LocalQueue). */
+  queue?: JobQueue;
 }
 
 /**
- * Runs the waiting jobs one after the other; `kick` after a submission (and at start), `stop` before
+ * Runs the stored jobs its queue hands it; `kick` after a submission (and at start), `stop` before
  * closing the store. Its WebhookDispatcher (`webhooks`) is kicked, awaited and stopped with it.
  */
 export class JobRunner {
-  private running: Promise<void> | undefined;
   private stopped = false;
+  private started: Promise<void> | undefined;
   readonly webhooks: WebhookDispatcher;
+  readonly queue: JobQueue;
 
   constructor(
     private readonly store: Store,
@@ -156,38 +163,37 @@ export class JobRunner {
     options: JobRunnerOptions = {},
   ) {
     this.webhooks = options.webhooks instanceof WebhookDispatcher ? options.webhooks : new WebhookDispatcher(store, options.webhooks, onError);
+    this.queue = options.queue ?? new LocalQueue(store, onError);
   }
 
-  kick(): void {
+  /** Have the job (or any waiting job) run, and the due notifications sent. */
+  kick(jobId?: string): void {
     this.webhooks.kick();
-    if (this.stopped || this.running) return;
-    this.running = this.drain()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = undefined;
-      });
+    if (this.stopped) return;
+    this.started ??= this.queue.start((id) => this.runById(id));
+    void this.started.then(() => this.queue.enqueue(jobId)).catch(this.onError);
   }
 
-  /** Resolves when no job is waiting and no notification is being sent (for tests and a graceful stop). */
+  /** Resolves when no job runs here and no notification is being sent (for tests and a graceful stop). */
   async idle(): Promise<void> {
-    do {
-      while (this.running) await this.running;
-      await this.webhooks.idle();
-    } while (this.running);
+    await this.started?.catch(() => undefined);
+    await this.queue.idle();
+    await this.webhooks.idle();
+    await this.queue.idle();
   }
 
+  /** Takes no more jobs; a job running here is handed back to the queue (another process, or the next start, runs it). */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all([this.idle(), this.webhooks.stop()]);
+    await this.started?.catch(() => undefined);
+    await Promise.all([this.queue.stop(), this.webhooks.stop()]);
   }
 
-  private async drain(): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const [job] = await this.store.pendingJobs();
-      if (!job) return;
-      await this.run(job);
-    }
+  /** Runs a job from its id; one already ended (run by another process, or twice delivered) is left as it is. */
+  private async runById(id: string): Promise<void> {
+    const job = await this.store.getJob(id);
+    if (!job || job.statut === 'termine' || job.statut === 'echec') return;
+    await this.run(job);
   }
 
   private async run(job: Job): Promise<void> {
@@ -198,7 +204,7 @@ export class JobRunner {
     const used = new Set<string>();
     let errors = 0;
     for (const [i, item] of items.entries()) {
-      if (this.stopped) return;
+      if (this.stopped) throw new JobInterrupted(job.id);
       const base = slug(item.nom ?? `${String(i + 1).padStart(4, '0')}-${item.kind}`, 80) || `document-${i + 1}`;
       let name = `${base}.${item.format}`;
       for (let n = 2; used.has(name); n++) name = `${base}-${n}.${item.format}`;
@@ -217,6 +223,9 @@ export class JobRunner {
     }
     zip.file('manifeste.json', JSON.stringify({ lot: job.id, type: job.type, creeLe: job.creeLe, total: items.length, erreurs: errors, fichiers: manifest }, null, 2), { date: new Date(job.creeLe) });
     const bytes = zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' });
+    // A run taken for dead (its job expired and was run again elsewhere) that wakes up writes nothing.
+    const current = await this.store.getJob(job.id);
+    if (current?.statut === 'termine' || current?.statut === 'echec') return;
     await this.store.setJobResult(job.id, bytes);
     await this.store.updateJob(job.id, {
       statut: errors === items.length ? 'echec' : 'termine',

@@ -216,6 +216,8 @@ export interface Store {
   setJobResult(id: string, bytes: Buffer): Promise<void>;
   /** Jobs left "en-cours" by a stopped process go back to "en-attente"; returns the waiting ones, oldest first. */
   pendingJobs(): Promise<Job[]>;
+  /** Jobs not started yet, oldest first, changing nothing (a shared queue re-queues them at start). */
+  waitingJobs(): Promise<Job[]>;
   /** Jobs waiting or running (a gauge of the metrics). */
   countPendingJobs(): Promise<number>;
 

@@ -151,6 +151,11 @@ for (const strategy of storeStrategies()) {
       await store.audit({ organisationId: facilitator.id, cleId: null, action: 'document.genere', cible: saved.id, details: { format: 'pdf' } });
       const job = await store.createJob({ type: 'lot', proprietaireId: buyer.id, organisationId: facilitator.id, cleId: null, total: 2, entree: { a: 1 }, webhook: null });
       await store.updateJob(job.id, { statut: 'en-cours', faits: 1 });
+      const waiting = await store.createJob({ type: 'lot', proprietaireId: buyer.id, organisationId: facilitator.id, cleId: null, total: 1, entree: { b: 2 }, webhook: null });
+      // Listing the jobs not started changes nothing (a shared queue does it at every replica's start).
+      expect((await store.waitingJobs()).map((j) => j.id)).to.deep.equal([waiting.id]);
+      expect((await store.getJob(job.id))?.statut).to.equal('en-cours');
+      await store.updateJob(waiting.id, { statut: 'termine' });
       await store.close();
       store = await open();
       expect((await store.findKeyBySecret(secret))?.organisationId).to.equal(facilitator.id);

@@ -17,7 +17,7 @@ export function jobsRouter(ctx: RouteContext & { jobs: JobRunner }): Router {
     const p = principal(res);
     requireScope(p, 'generate');
     const job = await submitJob(store, p, res.locals.data, { allowPrivateTargets: jobs.webhooks.allowPrivateTargets });
-    jobs.kick();
+    jobs.kick(job.id);
     res.status(202).location(`/api/v1/jobs/${job.id}`).json(view(job));
   });
 

@@ -482,6 +482,10 @@ export class PostgresStore implements Store {
     });
   }
 
+  async waitingJobs(): Promise<Job[]> {
+    return ((await this.pool.query(`${JOB_SELECT} WHERE j.statut = 'en-attente' ORDER BY j.cree_le`)).rows as Row[]).map(toJob);
+  }
+
   // Notifications of a job's end: due once the job has ended, then at each retry's time.
 
   async claimNotifications(at: string, leaseUntil: string, limit: number): Promise<DueNotification[]> {

@@ -362,6 +362,10 @@ export class SqliteStore implements Store {
     return (this.db.prepare(`${JOB_SELECT} WHERE j.statut = 'en-attente' ORDER BY j.cree_le`).all() as Row[]).map(toJob);
   }
 
+  async waitingJobs(): Promise<Job[]> {
+    return (this.db.prepare(`${JOB_SELECT} WHERE j.statut = 'en-attente' ORDER BY j.cree_le`).all() as Row[]).map(toJob);
+  }
+
   // Notifications of a job's end: due once the job has ended, then at each retry's time.
 
   async claimNotifications(at: string, leaseUntil: string, limit: number): Promise<DueNotification[]> {
