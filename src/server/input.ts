@@ -73,7 +73,12 @@ export async function multipartData(req: Request, readUploads?: UploadReader): P
   } else if (typeof body.donnees === 'string' && body.donnees.trim() !== '') {
     base = parseJson(body.donnees, 'Le champ « donnees »', 'donnees');
   }
-  if (others.length > 0) base = merge(base, await readUploads!(others.map(uploaded)));
+  if (others.length > 0) {
+    // What the spreadsheets give (the follow-up data) replaces the same keys of the JSON: rows of two
+    // sources are never mixed one by one (a shorter file would keep the old rows after its own).
+    const read = await readUploads!(others.map(uploaded));
+    base = base && typeof base === 'object' && !Array.isArray(base) ? { ...(base as Record<string, unknown>), ...read } : read;
+  }
   return merge(base, unflatten(body));
 }
 

@@ -92,9 +92,13 @@ function valueAt(values: Record<string, unknown>, path: string[]): unknown {
 /** Numbers as a French user reads and types them back: « 1 200 000 », « 0,35 ». */
 const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 10 });
 
-function asInputValue(value: unknown, type: string, isNumber = false): string {
+function asInputValue(value: unknown, type: string, isNumber = false, percentKind?: unknown): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // A rate is shown as it is typed: « 5 % » (stored 0.05 as a fraction, or 5 as points).
+  if (isNumber && typeof value === 'number' && (percentKind === 'fraction' || percentKind === 'points')) {
+    return `${numberFormat.format(percentKind === 'fraction' ? Number((value * 100).toPrecision(12)) : value)}\u00A0%`;
+  }
   if (isNumber && typeof value === 'number') return numberFormat.format(value);
   if (type === 'date' && typeof value === 'string') return value.slice(0, 10);
   return String(value);
@@ -119,8 +123,9 @@ function field(path: string[], desc: Description, values: Record<string, unknown
   const integer = desc.rules?.some((r) => r.name === 'integer') === true;
   const inputMode = desc.type === 'number' ? (integer ? 'numeric' : 'decimal') : '';
   const isNumber = desc.type === 'number';
-  const current = asInputValue(value ?? (checkbox ? fallback : undefined), inputType, isNumber);
-  const shownDefault = !checkbox && !select && fallback !== undefined && fallback !== null && typeof fallback !== 'object' ? asInputValue(fallback, inputType, isNumber) : '';
+  const percentKind = meta(desc, 'percent');
+  const current = asInputValue(value ?? (checkbox ? fallback : undefined), inputType, isNumber, percentKind);
+  const shownDefault = !checkbox && !select && fallback !== undefined && fallback !== null && typeof fallback !== 'object' ? asInputValue(fallback, inputType, isNumber, percentKind) : '';
   const describedBy = [help ? `${id}-aide` : '', error ? `${id}-erreur` : ''].filter(Boolean).join(' ');
   return {
     id,

@@ -149,6 +149,10 @@ export interface FormPageState {
   saveDraft?: boolean;
   /** « Aperçu »: the draft's HTML shown in the page, and the fields it shows to complete. */
   preview?: { html: string; missing: FieldError[] };
+  /** The errors of uploaded files that could not be read, shown beside the file input. */
+  fileErrors?: string[];
+  /** What the page keeps of the files sent before (the hidden data), said beside the file input. */
+  keptNote?: string;
 }
 
 export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: string[], state: FormPageState = {}): string {
@@ -173,6 +177,9 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
       formats: formats.map((id) => ({ id, label: getFormat(id).label, selected: id === (state.format ?? 'pdf') })),
       donneesMasquees: state.hidden && Object.keys(state.hidden).length > 0 ? JSON.stringify(state.hidden) : '',
       tableur: Boolean(kind.readUploads),
+      erreursFichiers: (state.fileErrors ?? []).map((e) => typography(e)),
+      fichiersConserves: state.keptNote ?? '',
+      descriptionFichiers: ['champ-donnees-aide', state.keptNote ? 'champ-donnees-conserves' : '', state.fileErrors?.length ? 'champ-donnees-erreur' : ''].filter(Boolean).join(' '),
       csrf: state.session?.csrf,
       dossier: state.dossier,
       enregistrer: state.saveDraft === true,

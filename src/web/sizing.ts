@@ -2,7 +2,7 @@
  * The sizing on screen: the result of the sizing rules (src/sizing) step by step with its sources,
  * and its hand-over to the forms of an avis motivé or a DCE clause. View functions only.
  */
-import { formatAmount, formatNumber, typography } from '../core/french.js';
+import { formatAmount, formatDate, formatNumber, typography } from '../core/french.js';
 import type { SizingInput, SizingResult } from '../sizing/index.js';
 
 type Data = Record<string, unknown>;
@@ -34,9 +34,12 @@ function splitSource(source: string | undefined): { source: string; sourceUrl: s
   return match ? { source: typography(match[1]!), sourceUrl: match[2]! } : { source: typography(source), sourceUrl: '' };
 }
 
+/** « motif (article) », unless the motif already cites the article. */
+const withArticle = (motif: string, article: string | undefined) => (!article || motif.includes(article) ? motif : `${motif} (${article})`);
+
 export function sizingView(result: SizingResult): SizingView {
   return {
-    referentiel: typography(`Référentiel ${result.referentiel.version}, valeurs en vigueur le ${result.referentiel.dateReference}`),
+    referentiel: typography(`Valeurs de référence en vigueur le ${formatDate(result.referentiel.dateReference)}.`),
     total: {
       montant: formatAmount(result.total.montantHT),
       heures: hours(result.total.heures),
@@ -44,7 +47,7 @@ export function sizingView(result: SizingResult): SizingView {
       lotsSansClause: result.total.lotsSansClause,
       heuresParMilleEuros: `${formatNumber(result.total.heuresParMilleEuros)}\u00A0h pour 1\u00A0000\u00A0€`,
     },
-    obligation: typography(`${result.obligation.motif} (${result.obligation.article})`),
+    obligation: typography(withArticle(result.obligation.motif, result.obligation.article)),
     territoire: typography(result.territoire.motif),
     avertissements: result.avertissements.map(typography),
     lots: result.lots.map((lot) => ({
@@ -54,7 +57,7 @@ export function sizingView(result: SizingResult): SizingView {
       sansClause: lot.sansClause ? typography(lot.sansClause.motif) : '',
       parTranche: lot.heuresParTranche ? typography(lot.heuresParTranche.texte) : '',
       etapes: lot.trace.map((s) => ({ etape: typography(s.etape), calcul: s.calcul ? typography(s.calcul) : '', valeur: typography(s.valeur), ...splitSource(s.source) })),
-      leviers: lot.leviers.map((l) => ({ libelle: typography(l.libelle), statut: l.obligatoire ? 'obligatoire' : l.recommande ? 'recommandé' : 'possible', motif: typography(`${l.motif} (${l.article})`) })),
+      leviers: lot.leviers.map((l) => ({ libelle: typography(l.libelle), statut: l.obligatoire ? 'obligatoire' : l.recommande ? 'recommandé' : 'possible', motif: typography(withArticle(l.motif, l.article)) })),
       avertissements: lot.avertissements.map(typography),
     })),
   };

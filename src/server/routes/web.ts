@@ -17,6 +17,7 @@ import { FORMAT_IDS } from '../../formats/index.js';
 import type { Dossier, Session } from '../../store/types.js';
 import { hiddenKeys, listAction, pruneEmpty, withoutUnchanged } from '../../web/form.js';
 import { formPage, indexPage, loginPage, type FormPageState, type WebSession } from '../../web/pages.js';
+import { keepingReader, keptFollowUp, keptNote, type RefusedUpload } from '../../web/uploads.js';
 import { principal, SESSION_COOKIE, SESSION_TTL_MS } from '../auth.js';
 import { readDocumentInput } from '../input.js';
 import { toProblem } from '../problem.js';
@@ -83,6 +84,7 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
   const pageState = (kind: DocumentKind, values: Record<string, unknown>, session: WebSession | undefined, dossier: Dossier | undefined, more: Partial<FormPageState> = {}): FormPageState => ({
     values,
     hidden: hiddenOf(kind, values),
+    ...(kind.readUploads ? { keptNote: keptNote(keptFollowUp(values)) } : {}),
     session,
     ...(dossier ? { dossier: { id: dossier.id, titre: dossier.titre } } : {}),
     saveDraft: Boolean(store) && kind.id === 'convention',
@@ -101,7 +103,15 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
   router.post(
     '/formulaires/:kind',
     requireWebSession(store),
-    readDocumentInput(limits, (_req, res) => kindOf(res).readUploads),
+    // A file that cannot be read brings the form back with its error, keeping what could be read.
+    readDocumentInput(limits, (req, res) => {
+      const read = kindOf(res).readUploads;
+      if (!read) return undefined;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      return keepingReader(read.bind(kindOf(res)), keptFollowUp(body.donnees), (refused) => {
+        res.locals.refusedUpload = refused;
+      });
+    }),
     async (req: Request, res: Response) => {
       const kind = kindOf(res);
       const fields = (res.locals.formFields ?? {}) as Record<string, unknown>;
@@ -112,6 +122,19 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
       const dossier = await formDossier(res, fields._dossier);
       const data = (res.locals.data ?? {}) as Record<string, unknown>;
       const state = (values: Record<string, unknown>, more: Partial<FormPageState> = {}) => pageState(kind, values, session, dossier, { format, mode, ...more });
+      const refused = res.locals.refusedUpload as RefusedUpload | undefined;
+      if (refused) {
+        // The files' errors beside the file input and in the summary; what could be read is kept.
+        const problem = toProblem(refused.error, req.path, limits);
+        const errors = problem.errors.map((e) => ({ ...e, path: e.path.startsWith('donnees') ? e.path : `donnees.${e.path}` }));
+        const values = refused.kept ? { ...data, ...refused.kept } : data;
+        const kept = keptFollowUp(values);
+        res
+          .status(problem.status)
+          .type('html')
+          .send(formPage(kind, FORMAT_IDS, state(values, { errors, problem, fileErrors: problem.errors.map((e) => e.message), keptNote: keptNote(kept, refused.keptFiles) })));
+        return;
+      }
       if (fields._ajouter !== undefined || fields._retirer !== undefined) {
         // « Ajouter » or « Retirer » pressed without script: the same form, one item more or less.
         const values = listAction(kind.schema as Joi.ObjectSchema, data, { add: fields._ajouter, remove: fields._retirer }) ?? data;

@@ -1,0 +1,147 @@
+/**
+ * Accessibility of the main pages, checked by axe-core in headless Chromium (WCAG 2.x A and AA
+ * rules, and axe's best practices): no violation of impact « serious » or « critical » on the
+ * dossier list, a dossier's page, the convention's form with errors, the form with a preview, the
+ * sizing page with a result, the calendar, the sign-in page and an error page.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxePuppeteer } from '@axe-core/puppeteer';
+import { expect } from 'chai';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import request from 'supertest';
+import { chromiumOptionsFromEnv } from '../../src/engines/pdf/chromium/index.js';
+import { CHROMIUM_ARGS } from '../../src/engines/pdf/chromium/launch.js';
+import { Generator } from '../../src/generator.js';
+import { createApp } from '../../src/server/app.js';
+import { bootstrap } from '../../src/store/bootstrap.js';
+import { openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/types.js';
+import { fixture } from '../support/documents.js';
+
+describe('web: accessibility of the pages (axe-core)', function () {
+  this.timeout(60_000);
+  const generator = new Generator();
+  let dir: string;
+  let store: Store;
+  let server: Server;
+  let base = '';
+  let browser: Browser;
+  let page: Page;
+  let dossierId = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'web-a11y-'));
+    store = await openStore('sqlite', { dataDir: dir });
+    const key = (await bootstrap(store, { organisation: 'Maison de l’emploi et de la formation de Haute-Somme' })).printedKey!;
+    const app = createApp(generator, { store });
+    // A dossier whose convention is signed: its page lists a document, its calendar has periods.
+    const res = await request(app).post('/api/v1/documents/convention?dossier=nouveau&format=html').set('Authorization', `Bearer ${key}`).send(fixture('convention'));
+    expect(res.status).to.equal(200);
+    dossierId = (await store.listDossiers((await store.listOrganisations()).map((o) => o.id)))[0]!.id;
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await puppeteer.launch({ executablePath: chromiumOptionsFromEnv().executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--proxy')) });
+    page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.setViewport({ width: 1280, height: 900 });
+    // The sign-in page is checked before signing in.
+    await page.goto(`${base}/connexion`);
+    await expectAccessible('la page de connexion');
+    await page.type('#cle', 'csk_inconnue');
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+    await expectAccessible('la page de connexion avec une erreur');
+    await page.$eval('#cle', (el) => {
+      (el as HTMLInputElement).value = '';
+    });
+    await page.type('#cle', key);
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await generator.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The page as it is now: no serious or critical violation, each listed with its targets. */
+  async function expectAccessible(what: string): Promise<void> {
+    // The preview's frame holds the generated document, sandboxed without script: axe cannot run
+    // there (its frame-by-frame run would wait for it forever), so it runs in the page alone.
+    const results = await new AxePuppeteer(page as never).setLegacyMode(true).disableFrame('.apercu iframe').analyze();
+    expect(results.passes.length, 'axe ran its rules').to.be.greaterThan(10);
+    if (process.env.AXE_DEBUG) console.log(what, results.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const report = serious.map((v) => `${v.id} (${v.impact}) : ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`).join('\n');
+    expect(serious, `${what} (${page.url()}) :\n${report}`).to.deep.equal([]);
+  }
+
+  it('the dossier list', async () => {
+    await page.goto(`${base}/dossiers`);
+    await page.waitForSelector('table.liste');
+    await expectAccessible('la liste des dossiers');
+  });
+
+  it('a dossier’s page', async () => {
+    await page.goto(`${base}/dossiers/${dossierId}`);
+    await page.waitForSelector('table.liste');
+    await expectAccessible('la page d’un dossier');
+  });
+
+  it('the convention’s form with errors', async () => {
+    await page.goto(`${base}/formulaires/convention`);
+    await page.type('#champ-donneurOrdre-nom', 'Ville de Péronne');
+    await page.type('#champ-donneurOrdre-siret', '123');
+    await Promise.all([page.waitForNavigation(), page.click('#bouton-generer')]);
+    await page.waitForSelector('#resume-erreurs');
+    await expectAccessible('le formulaire de la convention avec des erreurs');
+  });
+
+  it('the form with a preview', async () => {
+    await page.goto(`${base}/formulaires/convention?exemple=1`);
+    await page.$eval('#champ-signature-lieu', (el) => {
+      (el as HTMLInputElement).value = '';
+    });
+    await Promise.all([page.waitForNavigation(), page.click('button[name=_action][value=apercu]')]);
+    await page.waitForSelector('#titre-apercu');
+    await expectAccessible('le formulaire avec un aperçu');
+  });
+
+  it('a bilan’s form whose follow-up file was refused, the other one kept', async () => {
+    const marches = join(dir, 'marches.csv');
+    const suivi = join(dir, 'suivi.csv');
+    writeFileSync(marches, 'reference;acheteur;titulaire;lot;objectif_heures;date_debut;date_fin\n2027-TRV-004-L1;Ville de Roye;Bâtiments SAS;Lot 1;1540;2027-05-01;2028-06-30\n');
+    writeFileSync(suivi, 'marche;personne;mois;heures;modalite;contrat;categorie;sexe;tranche_age\n2027-TRV-004-L1;P1;2027-05;seize;embauche-directe;cdi;siae;F;50-plus\n');
+    await page.goto(`${base}/formulaires/bilan-marche`);
+    await (await page.$('input#champ-donnees'))!.uploadFile(marches, suivi);
+    await Promise.all([page.waitForNavigation(), page.click('#bouton-generer')]);
+    await page.waitForSelector('#champ-donnees-erreur');
+    await page.waitForSelector('#champ-donnees-conserves');
+    await expectAccessible('le formulaire d’un bilan avec un fichier refusé');
+  });
+
+  it('the sizing page with a result', async () => {
+    await page.goto(`${base}/dimensionnement?exemple=1`);
+    await Promise.all([page.waitForNavigation(), page.click('#bouton-calculer')]);
+    await page.waitForSelector('#titre-resultat');
+    await expectAccessible('la page de dimensionnement avec un résultat');
+  });
+
+  it('the calendar page', async () => {
+    await page.goto(`${base}/dossiers/${dossierId}/calendrier`);
+    await page.waitForSelector('h1');
+    await expectAccessible('le calendrier de la convention');
+  });
+
+  it('an error page', async () => {
+    const res = await page.goto(`${base}/dossiers/inconnu`);
+    expect(res?.status()).to.equal(404);
+    await expectAccessible('une page d’erreur');
+  });
+});
