@@ -2,15 +2,16 @@
  * Validation of a document's input against its kind's joi schema, in the two modes:
  *  - final: every required value must be present and no value may be a placeholder left over from
  *    the model ("XXXXX", "Nom du Donneur d'Ordre", "???"…): missing ones give a 422 listing them all;
- *  - draft: missing or placeholder values are allowed and come back as "[à compléter : path]"
- *    markers placed where the value would be.
+ *  - draft: missing or placeholder values are allowed and come back as markers placed where the
+ *    value would be, naming the field by its labels: "[à compléter : Signature – Date de signature]"
+ *    (the `missing` list keeps the fields' paths, for programs).
  * In both modes a value of the wrong type or format, or an unknown field, gives a 400 listing every
  * problem at once. Messages are French and name the field by its label.
  */
 import type Joi from 'joi';
 import { FieldError, IncompleteDocumentError, InvalidInputError } from './errors.js';
 import { checkStructure } from './input-guard.js';
-import { marker } from './markers.js';
+import { describeSchema, markerAt, type SchemaDescription } from './field-names.js';
 
 export type Mode = 'final' | 'draft';
 export const MODES: readonly Mode[] = ['final', 'draft'];
@@ -229,12 +230,7 @@ function toFieldError(detail: Joi.ValidationErrorItem, description: Description)
   return error;
 }
 
-interface Description {
-  type?: string;
-  keys?: Record<string, Description>;
-  items?: Description[];
-  flags?: Record<string, unknown>;
-}
+type Description = SchemaDescription;
 
 /** The description of the field at `path` (list items described by their first item schema). */
 function describeAt(description: Description, path: (string | number)[]): Description | undefined {
@@ -259,17 +255,6 @@ function setAt(target: Record<string, unknown>, path: (string | number)[], value
   });
 }
 
-/** A schema's description, computed once: describing a large schema costs more than validating with it. */
-const descriptions = new WeakMap<Joi.Schema, Description>();
-function describeOnce(schema: Joi.Schema): Description {
-  let description = descriptions.get(schema);
-  if (!description) {
-    description = schema.describe() as Description;
-    descriptions.set(schema, description);
-  }
-  return description;
-}
-
 const JOI_OPTIONS: Joi.ValidationOptions = { abortEarly: false, convert: true, errors: { wrap: { label: false } } };
 
 /**
@@ -283,7 +268,7 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
     ]);
   }
   checkStructure(input);
-  const description = describeOnce(schema);
+  const description = describeSchema(schema);
   const ctx: CleanContext = { placeholders: [], invalid: [], describe: (path) => describeAt(description, path) };
   const data = clean(input, [], ctx) as Record<string, unknown>;
   const placeholders = ctx.placeholders;
@@ -333,7 +318,10 @@ export function validate<T>(schema: Joi.ObjectSchema, input: unknown, mode: Mode
   }
 
   const value = result.value as Record<string, unknown>;
-  for (const error of incomplete.filter((e) => MARKED_TYPES.has(e.type))) setAt(value, error.path.split('.'), marker(error.path));
+  for (const error of incomplete.filter((e) => MARKED_TYPES.has(e.type))) {
+    const path = error.path.split('.');
+    setAt(value, path, markerAt(description, path));
+  }
   return { value: value as T, missing: incomplete.sort(byPath) };
 }
 

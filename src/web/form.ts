@@ -5,6 +5,7 @@
  */
 import type Joi from 'joi';
 import type { FieldError } from '../core/errors.js';
+import { joinNames, listItemName } from '../core/field-names.js';
 import { typography } from '../core/french.js';
 
 interface Description {
@@ -218,10 +219,10 @@ function list(path: string[], desc: Description, values: Record<string, unknown>
     const itemPath = [...path, String(i)];
     if (item.type === 'object') {
       const sub = section(itemPath, item, values, errors, required && i < Math.max(given, 1));
-      const legend = `${itemLabel} ${i + 1}`;
+      const legend = listItemName(itemLabel, i);
       out.sections.push({ ...sub, legend, remove: itemPath.join('.'), removeLabel: typography(`Retirer : ${legend}`) });
     } else {
-      const label = `${itemLabel} ${i + 1}`;
+      const label = listItemName(itemLabel, i);
       out.fields.push({ ...field(itemPath, item, values, errors, false, label), remove: itemPath.join('.'), removeLabel: typography(`Retirer : ${label}`) });
     }
   }
@@ -239,7 +240,7 @@ export interface FormModel {
 interface Place {
   path: string;
   id: string;
-  /** « Donneur d’ordre — Représentant légal ». */
+  /** « Donneur d’ordre », « Représentant légal »: the legends above it. */
   trail: string[];
   /** The field's own label; empty for a section. */
   label: string;
@@ -259,12 +260,13 @@ function places(sections: FormSection[], trail: string[] = []): Place[] {
 
 /**
  * The summary line of an error: where it is (sections, then the field's label unless the message
- * already quotes it) and what to correct. « Donneur d’ordre — Adresse du siège — Code postal : … »
+ * already quotes it, named as the core names fields: see fieldName()) and what to correct.
+ * « Donneur d’ordre – Adresse du siège – Code postal : … »
  */
 function summaryLine(place: Place | undefined, message: string): string {
   if (!place) return typography(message);
   const where = place.label && !message.includes(`« ${place.label} »`) ? [...place.trail, place.label] : place.trail;
-  return typography(`${where.join(' — ')} : ${message}`);
+  return typography(`${joinNames(where)} : ${message}`);
 }
 
 /** The place of an error's path: its field or section, else the nearest enclosing one shown. */

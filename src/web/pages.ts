@@ -5,7 +5,7 @@ import type Joi from 'joi';
 import type { FieldError } from '../core/errors.js';
 import type { BaseViewModel, DocumentKind } from '../core/kind.js';
 import { typography } from '../core/french.js';
-import { marker } from '../core/markers.js';
+import { markerAt } from '../core/field-names.js';
 import { fromRoot } from '../core/paths.js';
 import { getFormat } from '../formats/index.js';
 import type { calendarView, documentRow, Deadline, DossierSummary } from './dossiers.js';
@@ -162,7 +162,7 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
     ? {
         html: state.preview.html,
         nombre: typography(state.preview.missing.length === 1 ? '1 champ à compléter :' : `${state.preview.missing.length} champs à compléter :`),
-        manquants: formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.preview.missing).summary.map((entry) => ({ ...entry, marqueur: marker(entry.path) })),
+        manquants: formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.preview.missing).summary.map((entry) => ({ ...entry, marqueur: markerAt(kind.schema, entry.path) })),
       }
     : undefined;
   const content = Mustache.render(

@@ -117,7 +117,7 @@ describe('PDF', () => {
       const draft = await generator.generate('convention', draftData, { format: 'pdf', mode: 'draft' });
       const pages = await pdfPages(draft.bytes);
       pages.forEach((page, i) => expect(page, `page ${i + 1}`).to.contain('PROJET'));
-      expect(pages.join(' ').replace(/\s+/g, ' ')).to.contain('[à compléter : structurePorteuse.territoire]');
+      expect(pages.join(' ').replace(/\s+/g, ' ')).to.contain('[à compléter : Structure porteuse de la clause – Territoire d’intervention]');
       const doc = await PDFDocument.load(draft.bytes);
       expect(doc.getForm().getFields()).to.have.length(0);
     });

@@ -204,7 +204,7 @@ describe('DCE clause: content', () => {
   it('shows a marker where a lot’s hours are missing in a draft, and lists it in final mode', async () => {
     const data = withValue(base, 'lots', [{ numero: '1', intitule: 'Lot unique', levier: 'condition-execution' }]);
     const draft = (await text(data, 'draft')).join('\n');
-    expect(draft).to.contain('[à compléter : lots.0.heures]');
+    expect(draft).to.contain('[à compléter : Lot 1 – Heures d’insertion décidées]');
     const error = await generator.generate('clause-dce', data, { format: 'docx' }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(IncompleteDocumentError);
     expect((error as IncompleteDocumentError).errors).to.deep.equal([

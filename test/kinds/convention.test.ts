@@ -208,8 +208,8 @@ describe('convention: content of the document', () => {
     const data = withValue(withValue(base, 'donneurOrdre.representant', { prenom: 'Bernard' }), 'signature.date', undefined);
     const doc = await generator.generate('convention', data, { format: 'docx', mode: 'draft' });
     const text = docxParagraphs(doc.bytes).map(plain).join('\n');
-    expect(text).to.contain('représentée par Bernard [à compléter : donneurOrdre.representant.nom], [à compléter : donneurOrdre.representant.qualite],');
-    expect(text).to.contain('Fait à Péronne, le [à compléter : signature.date], en deux exemplaires originaux.');
+    expect(text).to.contain('représentée par Bernard [à compléter : Donneur d’ordre – Représentant légal – Nom], [à compléter : Donneur d’ordre – Représentant légal – Qualité (fonction)],');
+    expect(text).to.contain('Fait à Péronne, le [à compléter : Signature – Date de signature], en deux exemplaires originaux.');
     expect(doc.missing.map((m) => m.path)).to.deep.equal(['donneurOrdre.representant.nom', 'donneurOrdre.representant.qualite', 'signature.date']);
     expect(docxPart(doc.bytes, 'word/header1.xml')).to.contain('string="PROJET"');
     expect(docxParagraphs(doc.bytes, 'word/header1.xml').join(' ')).to.contain('PROJET – Convention de partenariat – Réf. CP-2026-014');

@@ -69,7 +69,7 @@ describe('HTTP API', () => {
       .expect(200);
     expect(res.headers['content-type']).to.equal('text/html; charset=utf-8');
     expect(res.headers['x-champs-a-completer']).to.equal('1');
-    expect(res.text).to.contain('<mark class="a-completer">[à compléter : signature.lieu]</mark>');
+    expect(res.text).to.contain('<mark class="a-completer">[à compléter : Signature – Lieu de signature]</mark>');
     expect(res.text).to.contain('<div class="filigrane" aria-hidden="true">PROJET</div>');
   });
 

@@ -13,7 +13,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020, type AnySchema, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import request from 'supertest';
-import { marker } from '../../src/core/markers.js';
+import { MARKER_EXAMPLE } from '../../src/core/markers.js';
 import { fromRoot } from '../../src/core/paths.js';
 import { listKinds } from '../../src/core/registry.js';
 import { MODES } from '../../src/core/validation.js';
@@ -323,7 +323,7 @@ describe('OpenAPI description', () => {
     for (const [where, text] of texts(doc)) {
       expect(text, where).to.be.a('string').and.not.equal('');
       // The draft marker is quoted as the documents print it.
-      const checked = text.replaceAll(marker('chemin'), '');
+      const checked = text.replaceAll(MARKER_EXAMPLE, '');
       expect(checked, where).not.to.match(/ [;:!?»]/);
       expect(checked, where).not.to.match(/« /);
     }

@@ -97,15 +97,16 @@ describe('validation', () => {
 
   it('puts a marker at each missing field in draft mode, missing objects included', () => {
     const { value, missing } = validate<Record<string, any>>(schema, { nom: 'Nom du Donneur d’Ordre', avecCoordinateur: true }, 'draft');
-    expect(value.nom).to.equal('[à compléter : nom]');
+    // The marker names the field by its labels (sections, then the field); `missing` keeps the paths.
+    expect(value.nom).to.equal('[à compléter : Nom de l’organisme]');
     expect(value.adresse).to.deep.equal({
-      ligne1: '[à compléter : adresse.ligne1]',
-      codePostal: '[à compléter : adresse.codePostal]',
-      commune: '[à compléter : adresse.commune]',
+      ligne1: '[à compléter : Adresse – Adresse (numéro et voie)]',
+      codePostal: '[à compléter : Adresse – Code postal]',
+      commune: '[à compléter : Adresse – Commune]',
     });
-    expect(value.signature.date).to.equal('[à compléter : signature.date]');
+    expect(value.signature.date).to.equal('[à compléter : Signature – Date de signature]');
     expect(value.signature.exemplaires).to.equal(2);
-    expect(value.coordinateur).to.equal('[à compléter : coordinateur]');
+    expect(value.coordinateur).to.equal('[à compléter : Coordinateur]');
     expect(missing.map((m) => m.path)).to.deep.equal([
       'adresse.codePostal',
       'adresse.commune',

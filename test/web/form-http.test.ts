@@ -93,8 +93,8 @@ describe('web form, plain HTTP posts', () => {
       expect(entries[0]).to.deep.equal({ id: 'champ-donneurOrdre-siret', text: 'Donneur d’ordre : « SIRET » n’est pas un numéro SIRET valide : 14 chiffres dont le dernier est une clé de contrôle.' });
       const postCodes = entries.filter((e) => e.text.includes('« Code postal »'));
       expect(postCodes.map((e) => [e.id, e.text])).to.deep.equal([
-        ['champ-donneurOrdre-adresse-codePostal', 'Donneur d’ordre — Adresse du siège : « Code postal » n’a pas le format attendu : cinq chiffres, par exemple 80200.'],
-        ['champ-structurePorteuse-adresse-codePostal', 'Structure porteuse de la clause — Adresse du siège : « Code postal » n’a pas le format attendu : cinq chiffres, par exemple 80200.'],
+        ['champ-donneurOrdre-adresse-codePostal', 'Donneur d’ordre – Adresse du siège : « Code postal » n’a pas le format attendu : cinq chiffres, par exemple 80200.'],
+        ['champ-structurePorteuse-adresse-codePostal', 'Structure porteuse de la clause – Adresse du siège : « Code postal » n’a pas le format attendu : cinq chiffres, par exemple 80200.'],
       ]);
       expect(entries.at(-1)).to.deep.equal({ id: 'champ-signature-date', text: 'Signature : « Date de signature » est obligatoire.' });
       expect(visibleText(res.text), 'no dotted path on the page').not.to.match(/\b[a-z]+[A-Za-z]*\.[a-z][A-Za-z]*\b/);

@@ -126,7 +126,7 @@ describe('web form, driven in headless Chromium', () => {
     expect(file).to.match(/projet-convention-partenariat-ville-de-peronne-date-a-completer\.docx$/);
     const text = docxParagraphs(readFileSync(file)).join('\n');
     expect(text).to.contain('Ville de Péronne');
-    expect(text).to.contain('[à compléter : structurePorteuse.nom]');
+    expect(text).to.contain('[à compléter : Structure porteuse de la clause – Nom]');
     await page.close();
   });
 

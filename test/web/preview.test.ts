@@ -48,10 +48,15 @@ describe('web: the preview in the form page', () => {
     expect(entries.length).to.be.greaterThan(10);
     expect(plain(visibleText(section))).to.contain(`${entries.length} champs à compléter :`);
     const date = entries.find((e) => e.id === 'champ-signature-date')!;
-    expect(date).to.deep.equal({ id: 'champ-signature-date', marker: '[à compléter : signature.date]', text: 'Signature : « Date de signature » est obligatoire.' });
+    expect(date).to.deep.equal({ id: 'champ-signature-date', marker: '[à compléter : Signature – Date de signature]', text: 'Signature : « Date de signature » est obligatoire.' });
     // Each marker listed is one the document shows, and each link leads to an input of the form.
     for (const e of entries) expect(res.text.indexOf(`id="${e.id}"`, res.text.indexOf('<form method="post"')), e.id).to.be.greaterThan(0);
-    expect(plain(doc)).to.contain('[à compléter : signature.date]');
+    expect(plain(doc)).to.contain('[à compléter : Signature – Date de signature]');
+    // …and each marker the document shows is listed, under the same French name.
+    const listed = new Set(entries.map((e) => e.marker));
+    const shownMarkers = [...new Set(plain(doc).match(/\[à compléter : [^\]]*\]/g) ?? [])];
+    expect(shownMarkers.length).to.be.greaterThan(10);
+    for (const m of shownMarkers) expect(listed.has(m), m).to.equal(true);
     // The missing fields are highlighted, what was typed is kept, and the draft version is chosen.
     expect(res.text).to.match(/id="champ-signature-date" name="signature.date" value=""[^>]*aria-invalid="true"/);
     expect(res.text).to.contain('name="donneurOrdre.nom" value="Ville de Péronne"');

@@ -195,7 +195,7 @@ describe('web: a facilitator’s day, in headless Chromium', function () {
     expect(await text('.apercu')).to.contain('1 champ à compléter');
     const missing = await page.$$eval('.manquants a', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: (a as HTMLElement).innerText })));
     expect(missing.map((m) => ({ href: m.href, text: folded(m.text) }))).to.deep.equal([
-      { href: '#champ-signature-date', text: '[à compléter : signature.date] Signature : « Date de signature » est obligatoire.' },
+      { href: '#champ-signature-date', text: '[à compléter : Signature – Date de signature] Signature : « Date de signature » est obligatoire.' },
     ]);
     // The link leads to the input, highlighted.
     await page.click('.manquants a');

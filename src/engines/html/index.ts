@@ -62,9 +62,13 @@ export async function docxToHtml(docx: FilledDocx | Buffer): Promise<HtmlDocumen
   return { body: result.value, header, footer, warnings: result.messages.map((m) => m.message) };
 }
 
-/** Wraps the draft markers "[à compléter : …]" in <mark> so that they stand out on screen and on paper. */
+/**
+ * Wraps the draft markers "[à compléter : Signature – Date de signature]" in <mark> so that they
+ * stand out on screen and on paper. A marker names its field by labels, which may hold « », ’ and –
+ * but never "]" (see marker()); the space before the colon may have become a no-break one.
+ */
 function markMissing(html: string): string {
-  return html.replace(/\[à compléter : [^\]<]*\]/g, (m) => `<mark class="a-completer">${m}</mark>`);
+  return html.replace(/\[à compléter[ \u00A0]: [^\]<]*\]/g, (m) => `<mark class="a-completer">${m}</mark>`);
 }
 
 export interface LayoutOptions {

@@ -4,7 +4,8 @@
  * lever variant of each, the sub-article numbering of the CCAP article, and the criterion of the RC.
  */
 import { familyName, formatAmount, formatDays, formatNumber, fullName, typography } from '../../core/french.js';
-import { isMarker, marker } from '../../core/markers.js';
+import { isMarker } from '../../core/markers.js';
+import { markerAt } from '../../core/field-names.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
 import { sizeMarket, type LotResult, type TraceStep } from '../../sizing/compute.js';
 import { reference } from '../../sizing/index.js';
@@ -12,7 +13,7 @@ import { valueAt } from '../../sizing/reference.js';
 import type { SizingInput } from '../../sizing/schema.js';
 import type { FieldError } from '../../core/errors.js';
 import { unconfirmedValues, valueStatus } from '../_shared/reference-values.js';
-import { BUYER, CCAGS, HOUR_LEVERS, LEVER_LABELS, PROCEDURES, type ClauseDceInput, type ClauseLotInput } from './schema.js';
+import { BUYER, CCAGS, clauseDceSchema, HOUR_LEVERS, LEVER_LABELS, PROCEDURES, type ClauseDceInput, type ClauseLotInput } from './schema.js';
 
 const DEFAULT_SUB_CRITERIA = [
   { libelle: 'nombre d’heures d’insertion proposées au-delà du minimum imposé', ponderation: 50 },
@@ -164,11 +165,12 @@ function articleNumbering(article: string | undefined, ids: [string, boolean][])
   return { titre: (t) => (article ? `Article ${article} – ${t}` : `Article « ${t} »`), n };
 }
 
-function sizingLeafMissing(lot: ClauseLotInput): string | undefined {
+/** The marker of the first sizing value missing from the lot at `index` of the lots, if any. */
+function sizingLeafMissing(lot: ClauseLotInput, index: number): string | undefined {
   const d = lot.dimensionnement;
   if (!d) return undefined;
   const found = [d.montantHT, d.dureeMois, d.famille, d.cpv].find((v) => isMarker(v)) as string | undefined;
-  return found ?? (d.famille === undefined && d.cpv === undefined ? marker('lots.dimensionnement.famille') : undefined);
+  return found ?? (d.famille === undefined && d.cpv === undefined ? markerAt(clauseDceSchema, ['lots', index, 'dimensionnement', 'famille']) : undefined);
 }
 
 /** The check and the view model of one generation share one sizing of its input. */
@@ -187,7 +189,7 @@ function computeLotSizes(input: ClauseDceInput, today: Date): Map<string, LotRes
   const ref = reference();
   const lots = Array.isArray(input.lots) ? input.lots : [];
   // Size every lot that gives sizing data (and has no marker left in it) in one market-level call.
-  const sizable = lots.filter((l) => HOUR_LEVERS.includes(l.levier) && l.heures === undefined && l.dimensionnement && !sizingLeafMissing(l));
+  const sizable = lots.filter((l, i) => HOUR_LEVERS.includes(l.levier) && l.heures === undefined && l.dimensionnement && !sizingLeafMissing(l, i));
   const sizing =
     sizable.length > 0 && !isMarker(input.marche.nature)
       ? sizeMarket(
@@ -277,7 +279,7 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     } else {
       const result = sized.get(numero);
       if (!result) {
-        heuresTexte = sizingLeafMissing(lot) ?? marker(`lots.${index}.heures`);
+        heuresTexte = sizingLeafMissing(lot, index) ?? markerAt(clauseDceSchema, ['lots', index, 'heures']);
         totalKnown = false;
       } else {
         const noClause = result.clause ? undefined : result.sansClause!;
@@ -389,7 +391,7 @@ export function buildClauseDceViewModel(input: ClauseDceInput, context: BuildCon
     avecMarcheInsertion: withClause.some((l) => l.estMarcheInsertion),
     avecAccordCadre: frameworks,
     criteres: criteria,
-    totalHeures: totalKnown ? formatNumber(total) : marker('lots'),
+    totalHeures: totalKnown ? formatNumber(total) : markerAt(clauseDceSchema, ['lots']),
     publicsQpv: input.territoire.qpv || input.territoire.anru || input.territoire.gestionUrbaineProximite,
     globalisation: input.options.globalisation,
     penalite: {

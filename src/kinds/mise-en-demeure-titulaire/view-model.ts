@@ -2,9 +2,13 @@
 import type { FieldError } from '../../core/errors.js';
 import { familyName, formatAmount, formatDate, formatDays, formatNumber, fullName, typography } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
-import { isMarker, marker } from '../../core/markers.js';
+import { isMarker } from '../../core/markers.js';
+import { markerAt } from '../../core/field-names.js';
 import { isoDay, partyView, salutation, letterSignature, letterView, signatoryOf, type LetterView, type PartyView } from '../_shared/parties.js';
-import type { MiseEnDemeureTitulaireInput } from './schema.js';
+import { miseEnDemeureTitulaireSchema, type MiseEnDemeureTitulaireInput } from './schema.js';
+
+/** The marker of a value the letter computes from the field at `path`, missing or not usable. */
+const computedFrom = (path: string) => markerAt(miseEnDemeureTitulaireSchema, path);
 
 export interface MiseEnDemeureTitulaireViewModel extends BaseViewModel {
   acheteur: PartyView;
@@ -113,8 +117,8 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
     heures: {
       dues: isMarker(h.dues) ? String(h.dues) : formatNumber(h.dues),
       realisees: isMarker(h.realisees) ? String(h.realisees) : formatNumber(h.realisees),
-      restantes: missing !== undefined ? formatNumber(missing) : marker('heures'),
-      taux: numbers ? `${formatNumber(Math.round((h.realisees / h.dues) * 1000) / 10)}\u00A0%` : marker('heures'),
+      restantes: missing !== undefined ? formatNumber(missing) : computedFrom('heures'),
+      taux: numbers ? `${formatNumber(Math.round((h.realisees / h.dues) * 1000) / 10)}\u00A0%` : computedFrom('heures'),
       arrete: formatDate(h.dateArrete),
       realiseesPhrase: numbers
         ? h.realisees > 1
@@ -124,7 +128,7 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
       // Before the end, hours still to do; after it, hours not done.
       restantesPhrase:
         missing === undefined
-          ? marker('heures')
+          ? computedFrom('heures')
           : running
             ? `${formatNumber(missing)} ${missing > 1 ? 'heures restent' : 'heure reste'} à réaliser`
             : `${formatNumber(missing)} ${missing > 1 ? 'heures n’ont pas été réalisées' : 'heure n’a pas été réalisée'}`,
@@ -136,7 +140,7 @@ export function buildMiseEnDemeureTitulaireViewModel(input: MiseEnDemeureTitulai
       parHeure: formatAmount(rate),
       calcul:
         amount === undefined
-          ? marker(rateKnown ? 'heures' : 'penaliteParHeure')
+          ? computedFrom(rateKnown ? 'heures' : 'penaliteParHeure')
           : `${formatNumber(missing!)} ${missing! > 1 ? 'heures' : 'heure'} × ${formatAmount(rate)} = ${formatAmount(amount)}${capped ? `, ramenés au plafond de ${formatAmount(cap!)} fixé par le CCAP` : ''}`,
       plafond: cap !== undefined ? formatAmount(cap) : '',
     },

@@ -8,10 +8,10 @@ import { checkNonRenewal, period, periodIndexAt, RULES } from '../../calendar/sc
 import type { FieldError } from '../../core/errors.js';
 import { formatDate, formatMonths, typography, withDe } from '../../core/french.js';
 import type { BaseViewModel, BuildContext } from '../../core/kind.js';
-import { marker } from '../../core/markers.js';
+import { markerAt } from '../../core/field-names.js';
 import { termsOf } from '../_shared/convention-ref.js';
 import { isoDay, partyView, salutation, letterSignature, letterView, signatoryOf, type LetterView, type PartyView } from '../_shared/parties.js';
-import type { NonReconductionInput } from './schema.js';
+import { nonReconductionSchema, type NonReconductionInput } from './schema.js';
 
 export interface NonReconductionViewModel extends BaseViewModel {
   expediteur: PartyView & { estDonneurOrdre: boolean; appellation: string };
@@ -98,9 +98,9 @@ export function buildNonReconductionViewModel(input: NonReconductionInput, conte
     periode:
       current && check
         ? { debut: formatDate(current.debut), fin: check.finConvention.texte }
-        : { debut: marker('convention.dateSignature'), fin: marker('convention.dateSignature') },
-    dateLimite: check ? check.delai.dateLimite.texte : marker('courrier.date'),
-    dateReceptionEstimee: receipt ? formatDate(receipt) : marker('courrier.date'),
+        : { debut: markerAt(nonReconductionSchema, 'convention.dateSignature'), fin: markerAt(nonReconductionSchema, 'convention.dateSignature') },
+    dateLimite: check ? check.delai.dateLimite.texte : markerAt(nonReconductionSchema, 'courrier.date'),
+    dateReceptionEstimee: receipt ? formatDate(receipt) : markerAt(nonReconductionSchema, 'courrier.date'),
     aTemps: check?.aTemps ?? true,
     horsDelai: late ? { message: late.message } : false,
     suiviPoursuivi: input.suiviMarches === 'poursuivi',

@@ -6,7 +6,7 @@
 import '../../kinds/index.js';
 import type { BaseViewModel, DocumentKind } from '../../core/kind.js';
 import { listKinds } from '../../core/registry.js';
-import { marker } from '../../core/markers.js';
+import { MARKER_EXAMPLE } from '../../core/markers.js';
 import { MODES } from '../../core/validation.js';
 import { FORMAT_IDS, FORMATS } from '../../formats/index.js';
 import type { JsonSchemaNode } from '../json-schema.js';
@@ -29,7 +29,7 @@ export const formatParameter = (): ParameterSpec => ({
 export const modeParameter = (): ParameterSpec => ({
   name: 'mode',
   in: 'query',
-  description: `final\u00a0: document à signer, refusé (422) s’il manque une valeur\u00a0; draft\u00a0: projet, les valeurs manquantes y sont signalées par ${marker('chemin')} et chaque page porte la mention PROJET.`,
+  description: `final\u00a0: document à signer, refusé (422) s’il manque une valeur\u00a0; draft\u00a0: projet, les valeurs manquantes y sont signalées par ${MARKER_EXAMPLE} (le champ nommé par ses libellés, comme dans le formulaire) et chaque page porte la mention PROJET.`,
   schema: { type: 'string', enum: [...MODES], default: 'final' },
 });
 
