@@ -120,17 +120,19 @@ export async function generateDocument(store: Store, generator: Generator, princ
   // For the convention itself, the input is the dossier's new state, not a departure from it.
   const ecarts = dossier && kind.id !== 'convention' ? departures(base, request.input, kind.schema) : [];
 
+  /** The document stored earlier under this request's idempotency key, served again (or a conflict). */
+  const replayOf = async (previous: DocumentRecord): Promise<GenerateResult> => {
+    if (previous.kind !== kind.id || JSON.stringify(previous.donnees) !== JSON.stringify(input) || previous.mode !== mode) {
+      throw new ConflictError('Clé d’idempotence déjà utilisée pour une autre demande.', [
+        { path: 'Idempotency-Key', type: 'idempotence.conflit', message: 'Cette clé d’idempotence a déjà servi pour une demande différente : utilisez une nouvelle clé.' },
+      ]);
+    }
+    const { doc } = await storedFile(store, generator, previous, format);
+    return { doc, record: (await store.getDocument(previous.id))!, ecarts: previous.ecarts as FieldError[], replay: true };
+  };
   if (request.idempotencyKey) {
     const previous = await store.findIdempotent(principal.key.id, request.idempotencyKey);
-    if (previous) {
-      if (previous.kind !== kind.id || JSON.stringify(previous.donnees) !== JSON.stringify(input) || previous.mode !== mode) {
-        throw new ConflictError('Clé d’idempotence déjà utilisée pour une autre demande.', [
-          { path: 'Idempotency-Key', type: 'idempotence.conflit', message: 'Cette clé d’idempotence a déjà servi pour une demande différente : utilisez une nouvelle clé.' },
-        ]);
-      }
-      const { doc } = await storedFile(store, generator, previous, format);
-      return { doc, record: (await store.getDocument(previous.id))!, ecarts: previous.ecarts as FieldError[], replay: true };
-    }
+    if (previous) return replayOf(previous);
   }
 
   const now = new Date();
@@ -145,7 +147,7 @@ export async function generateDocument(store: Store, generator: Generator, princ
 
   let record: DocumentRecord | undefined;
   if (mode === 'final' || request.archiveDraft) {
-    record = await store.saveDocument(
+    const saving = store.saveDocument(
       {
         kind: kind.id,
         mode,
@@ -161,6 +163,15 @@ export async function generateDocument(store: Store, generator: Generator, princ
       },
       [{ format, contentType: doc.contentType, fileName: doc.fileName, bytes: doc.bytes }],
     );
+    try {
+      record = await saving;
+    } catch (error) {
+      // The same key sent at the same moment to another replica (or process), which stored it first:
+      // the store's unique key refused this copy; the request is answered as the retry it is.
+      const previous = request.idempotencyKey ? await store.findIdempotent(principal.key.id, request.idempotencyKey) : undefined;
+      if (previous) return replayOf(previous);
+      throw error;
+    }
     await store.audit({ organisationId: principal.organisation.id, cleId: principal.key.id, action: 'document.genere', cible: record.id, details: { kind: kind.id, format, mode, sha256: doc.sha256 } });
   }
   return { doc, record, dossier, ecarts, replay: false };

@@ -87,4 +87,33 @@ describe('two replicas on one PostgreSQL', () => {
     expect(retried.headers['x-document-id']).to.equal(first.headers['x-document-id']);
     expect(retried.headers['x-content-sha256']).to.equal(first.headers['x-content-sha256']);
   });
+
+  it('answers the same request sent to both replicas at the same moment with one document', async () => {
+    for (let round = 0; round < 3; round++) {
+      const key = `simultane-${round}`;
+      const send = (app: ReturnType<typeof a>) => request(app).post('/api/v1/documents/convention?format=docx').set(auth()).set('Idempotency-Key', key).send(convention);
+      const [one, two] = await Promise.all([send(a()), send(b())]);
+      expect([one.status, two.status], one.text + two.text).to.deep.equal([200, 200]);
+      expect(one.headers['x-document-id']).to.equal(two.headers['x-document-id']);
+      expect([one.headers['idempotent-replayed'], two.headers['idempotent-replayed']].filter((v) => v === 'true')).to.have.length.at.most(1);
+    }
+    const listed = await request(a()).get('/api/v1/documents?limit=100').set(auth()).expect(200);
+    const ids = listed.body.documents.map((d: { id: string }) => d.id);
+    expect(new Set(ids).size).to.equal(ids.length);
+  });
+
+  it('creates the administration key once when replicas start together with the same DOCS_ADMIN_KEY', async () => {
+    const fresh = await freshDatabase();
+    const stores = await Promise.all([0, 1, 2].map(() => openStore('postgres', { dataDir: '/nonexistent', url: fresh.url, poolMax: 2 })));
+    try {
+      const adminKey = 'csk_cle-partagee-par-les-repliques-0123456789abcdef';
+      const results = await Promise.all(stores.map((store) => bootstrap(store, { adminKey, organisation: 'MEF Haute-Somme' })));
+      expect(results.every((r) => r.printedKey === undefined)).to.equal(true);
+      expect(await stores[0]!.countKeys()).to.equal(1);
+      expect((await stores[2]!.findKeyBySecret(adminKey))?.scopes).to.include('manage');
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      await fresh.drop();
+    }
+  });
 });
