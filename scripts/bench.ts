@@ -584,7 +584,7 @@ async function main(): Promise<void> {
     );
     out.push('');
     out.push(
-      'Stages: validation (joi), viewModel, docx (filling the template), package (writing the DOCX file), html (mammoth, layout, print request), ' +
+      'Stages: validation (joi), viewModel, docx (filling the template), package (writing the DOCX file), html (the prepared HTML filled, layout, print request), ' +
         'printQueue (waiting for a Chromium page), print (Chromium: page, anchors, page.pdf; queue included), finishing (pdf-lib), text (Markdown / plain text), total. ' +
         'package includes docx (the DOCX file is written from the filled template). Each stage’s median is taken apart, so the medians need not add up to the total’s.',
     );
