@@ -7,13 +7,19 @@
  *   blank, « Retirer » removes its item, and the items after it are renumbered (field names
  *   « lots.2.intitule », ids, labels « Lot 3 »). Without script, these buttons send the form and
  *   the server shows it again with one item more or less.
+ * - A form is sent once: a second press of its buttons while it is sent does nothing, and they are
+ *   disabled until the answer (or, for a download that leaves the page as it is, a moment).
+ * - Typing a title (« Directrice générale ») pre-selects the civility left empty, marked as proposed
+ *   (the same reading as src/core/gender.ts: keep both in step); a choice of the user is never changed.
+ * - Beside an INSEE code, a search of the communes by name or postal code (/api/v1/communes) fills it.
+ * - The page of a document produced in the background (/lots/:id) follows its progress.
  */
 (function () {
   'use strict';
 
   function focusSummary() {
     // The error summary first; else the preview just asked for.
-    var target = document.getElementById('resume-erreurs') || document.getElementById('titre-apercu');
+    var target = document.getElementById('resume-erreurs') || document.getElementById('propositions') || document.getElementById('titre-apercu');
     if (target && document.activeElement !== target) target.focus();
   }
 
@@ -26,6 +32,13 @@
     else form.removeAttribute('aria-busy');
     var status = form.querySelector('.etat-envoi');
     if (status) status.textContent = on ? message : '';
+    if (!on) {
+      delete form.dataset.envoi;
+      form.querySelectorAll('button[data-envoi-bloque]').forEach(function (b) {
+        b.disabled = false;
+        b.removeAttribute('data-envoi-bloque');
+      });
+    }
   }
 
   document.addEventListener('submit', function (event) {
@@ -33,8 +46,22 @@
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return;
     var submitter = event.submitter;
     if (submitter && (submitter.name === '_ajouter' || submitter.name === '_retirer')) return;
+    // Sent once: a second press while the first is sent would produce the document twice.
+    if (form.dataset.envoi === '1') {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.envoi = '1';
     var preview = submitter && submitter.name === '_action' && submitter.value === 'apercu';
     busy(form, true, preview ? 'Aperçu en préparation\u2026' : 'Envoi en cours\u2026');
+    // Disabled once the form's data is taken (a disabled button would not send its name).
+    setTimeout(function () {
+      if (form.dataset.envoi !== '1') return;
+      form.querySelectorAll('button[type=submit]:not(:disabled)').forEach(function (b) {
+        b.disabled = true;
+        b.setAttribute('data-envoi-bloque', '');
+      });
+    }, 0);
     setTimeout(function () { busy(form, false, ''); }, 15000);
   });
   window.addEventListener('pageshow', function () {
@@ -99,7 +126,9 @@
       else field.value = '';
       field.removeAttribute('aria-invalid');
     });
-    item.querySelectorAll('.erreur').forEach(function (e) { e.remove(); });
+    item.querySelectorAll('.erreur, .propose').forEach(function (e) { e.remove(); });
+    item.querySelectorAll('.commune-resultats, .commune-etat').forEach(function (e) { e.textContent = ''; });
+    item.querySelectorAll('[data-propose]').forEach(function (e) { e.removeAttribute('data-propose'); });
     item.querySelectorAll('.en-erreur').forEach(function (e) { e.classList.remove('en-erreur'); });
     item.classList.remove('en-erreur');
     item.querySelectorAll('[aria-describedby]').forEach(function (node) {
@@ -156,6 +185,211 @@
     }
   });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusSummary);
-  else focusSummary();
+  /* ---- Civility proposed from a title (as src/core/gender.ts reads it). ---- */
+
+  var STOP_WORDS = ['de', 'du', 'des', 'd', 'à', 'a', 'au', 'aux', 'en', 'pour', 'par', 'sur', 'chez', 'et', 'ou', 'dans', 'auprès'];
+  var NEUTRAL_WORDS = ('maire secrétaire ministre responsable membre juge architecte comptable gestionnaire notaire chef vice sous co ' +
+    'interim intérim dgs dga drh daf').split(' ');
+  var FEMININE_WORDS = ['la', 'cheffe', 'madame', 'mme', 'première', 'élue', 'docteure', 'professeure', 'ingénieure', 'autrice'];
+  var MASCULINE_WORDS = ['le', 'monsieur', 'premier', 'élu'];
+  var FEMININE_ENDINGS = ['trice', 'euse', 'ière', 'ère', 'ienne', 'enne', 'ante', 'ente', 'ée', 'ale', 'ointe', 'ive', 'elle', 'eure'];
+  var MASCULINE_ENDINGS = ['teur', 'eur', 'ier', 'ien', 'ant', 'ent', 'é', 'al', 'oint', 'if', 'el'];
+
+  function endsWithOne(word, endings) {
+    return endings.some(function (e) { return word.length >= e.length && word.slice(-e.length) === e; });
+  }
+
+  function wordGender(word) {
+    if (FEMININE_WORDS.indexOf(word) >= 0) return 'feminin';
+    if (MASCULINE_WORDS.indexOf(word) >= 0) return 'masculin';
+    if (word.length < 3 || NEUTRAL_WORDS.indexOf(word) >= 0) return '';
+    if (endsWithOne(word, FEMININE_ENDINGS)) return 'feminin';
+    if (endsWithOne(word, MASCULINE_ENDINGS)) return 'masculin';
+    return '';
+  }
+
+  function civilityFromTitle(title) {
+    if (!title || !title.trim() || title.indexOf('{{') >= 0) return '';
+    var words = title.normalize('NFC').toLowerCase().replace(/[’']/g, ' ').split(/[\s\u00A0\u202F,;:()./]+/).filter(Boolean);
+    for (var i = 0; i < words.length; i++) {
+      if (STOP_WORDS.indexOf(words[i]) >= 0) break;
+      var parts = words[i].split('-').filter(Boolean);
+      for (var j = 0; j < parts.length; j++) {
+        var g = wordGender(parts[j]);
+        if (g) return g === 'feminin' ? 'Mme' : 'M.';
+      }
+    }
+    return '';
+  }
+
+  /** The note beside a proposed civility, created or updated; removed with an empty text. */
+  function proposalNote(select, text) {
+    var id = select.id + '-propose';
+    var note = document.getElementById(id);
+    var described = (select.getAttribute('aria-describedby') || '').split(' ').filter(function (t) { return t && t !== id; });
+    if (!text) {
+      if (note) note.remove();
+      if (described.length > 0) select.setAttribute('aria-describedby', described.join(' '));
+      else select.removeAttribute('aria-describedby');
+      return;
+    }
+    if (!note) {
+      note = document.createElement('p');
+      note.className = 'propose';
+      note.id = id;
+      select.after(note);
+    }
+    note.textContent = text;
+    described.push(id);
+    select.setAttribute('aria-describedby', described.join(' '));
+  }
+
+  document.addEventListener('input', function (event) {
+    var field = event.target;
+    if (!(field instanceof HTMLInputElement) || !/\.(qualite|fonction)$/.test(field.name)) return;
+    var prefix = field.name.replace(/\.(qualite|fonction)$/, '');
+    var select = field.form && field.form.querySelector('select[name="' + prefix + '.civilite"]');
+    if (!select) return;
+    // A civility chosen by the user (or given before) is left as it is.
+    var proposedBefore = select.getAttribute('data-propose') === 'oui';
+    if (select.value !== '' && !proposedBefore) return;
+    var civility = civilityFromTitle(field.value);
+    if (civility) {
+      select.value = civility;
+      select.setAttribute('data-propose', 'oui');
+      var what = /qualite$/.test(field.name) ? 'la qualité' : 'la fonction';
+      proposalNote(select, 'Proposé d\u2019après ' + what + ' \u00AB\u00A0' + field.value.trim() + '\u00A0\u00BB\u00A0: vérifiez ou changez ce choix.');
+    } else if (proposedBefore) {
+      select.value = '';
+      select.removeAttribute('data-propose');
+      proposalNote(select, '');
+    }
+  });
+
+  document.addEventListener('change', function (event) {
+    var select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !/\.(civilite|genre)$/.test(select.name)) return;
+    // The user's own choice: no longer a proposal.
+    select.removeAttribute('data-propose');
+    proposalNote(select, '');
+  });
+
+  /** A civility the server proposed is still a proposal that the title may change. */
+  function markServerProposals() {
+    document.querySelectorAll('select').forEach(function (select) {
+      if (select.id && document.getElementById(select.id + '-propose')) select.setAttribute('data-propose', 'oui');
+    });
+  }
+
+  /* ---- Search of the communes beside an INSEE code. ---- */
+
+  function communeWidgets() {
+    document.querySelectorAll('.recherche-commune[hidden]').forEach(function (widget) { widget.hidden = false; });
+  }
+
+  function searchCommunes(widget) {
+    var query = widget.querySelector('.commune-requete');
+    var status = widget.querySelector('.commune-etat');
+    var list = widget.querySelector('.commune-resultats');
+    var q = query.value.trim();
+    list.textContent = '';
+    if (!q) {
+      status.textContent = 'Tapez le début du nom de la commune ou son code postal.';
+      return;
+    }
+    status.textContent = 'Recherche en cours\u2026';
+    fetch('/api/v1/communes?q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (res) { return res.ok ? res.json() : []; })
+      .then(function (communes) {
+        list.textContent = '';
+        status.textContent = communes.length === 0 ? 'Aucune commune trouvée.' : communes.length === 1 ? '1 commune trouvée\u00A0: choisissez-la pour remplir le code.' : communes.length + ' communes trouvées\u00A0: choisissez-en une pour remplir le code.';
+        communes.forEach(function (c) {
+          var item = document.createElement('li');
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'secondaire commune-choix';
+          button.setAttribute('data-code', c.codeInsee);
+          button.textContent = c.nom + ' (' + c.departement + ')' + (c.codesPostaux.length ? ' \u2013 ' + c.codesPostaux.slice(0, 3).join(', ') + (c.codesPostaux.length > 3 ? '\u2026' : '') : '') + ' \u2013 code INSEE ' + c.codeInsee;
+          item.appendChild(button);
+          list.appendChild(item);
+        });
+      })
+      .catch(function () { status.textContent = 'La recherche n\u2019a pas abouti\u00A0: tapez le code INSEE.'; });
+  }
+
+  document.addEventListener('click', function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    var search = target.closest('.commune-chercher');
+    if (search) {
+      searchCommunes(search.closest('.recherche-commune'));
+      return;
+    }
+    var choice = target.closest('.commune-choix');
+    if (choice) {
+      var widget = choice.closest('.recherche-commune');
+      var field = widget.closest('.champ').querySelector('input[type=text]');
+      if (field) {
+        field.value = choice.getAttribute('data-code');
+        widget.querySelector('.commune-etat').textContent = 'Code INSEE ' + field.value + ' rempli (' + choice.textContent.split(' \u2013 ')[0] + ').';
+        widget.querySelector('.commune-resultats').textContent = '';
+        field.focus();
+      }
+    }
+  });
+
+  // Entrée in the search field searches, rather than sending the whole form.
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    if (event.key !== 'Enter' || !(target instanceof HTMLInputElement) || !target.classList.contains('commune-requete')) return;
+    event.preventDefault();
+    searchCommunes(target.closest('.recherche-commune'));
+  });
+
+  /* ---- The page of a document produced in the background. ---- */
+
+  function followJob() {
+    var section = document.querySelector('[data-lot][aria-busy="true"]');
+    if (!section) return;
+    var id = section.getAttribute('data-lot');
+    var refresh = section.querySelector('.lot-rafraichir');
+    // The page is refreshed here: the link of the page without script is not needed.
+    if (refresh) refresh.hidden = true;
+    function poll() {
+      fetch('/lots/' + encodeURIComponent(id) + '/etat', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (job) {
+          if (!job) {
+            setTimeout(poll, 3000);
+            return;
+          }
+          section.querySelector('.lot-progression').textContent = job.progression;
+          section.querySelector('.lot-statut').textContent = job.statut;
+          var bar = section.querySelector('.lot-barre');
+          if (bar) {
+            bar.max = job.total;
+            bar.value = job.faits;
+            bar.textContent = job.progression;
+          }
+          if (!job.termine) {
+            setTimeout(poll, 1000);
+            return;
+          }
+          // Done: the page as the server shows it now (the link to the document, or the errors).
+          window.location.reload();
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    }
+    setTimeout(poll, 500);
+  }
+
+  function start() {
+    focusSummary();
+    markServerProposals();
+    communeWidgets();
+    followJob();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
 })();

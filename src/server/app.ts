@@ -31,6 +31,7 @@ import { serviceRouter, type Lifecycle } from './routes/service.js';
 import { sizingRouter } from './routes/sizing.js';
 import { webRouter } from './routes/web.js';
 import { webDossiersRouter } from './routes/web-dossiers.js';
+import { webJobsRouter } from './routes/web-jobs.js';
 import { webSizingRouter } from './routes/web-sizing.js';
 
 export interface AppOptions {
@@ -41,6 +42,11 @@ export interface AppOptions {
    * stateless engines, the CLI), the service generates without keeping anything.
    */
   store?: Store;
+  /**
+   * From how many items in its lists a form's input is produced in the background, as a job
+   * (default: OFF_THREAD_ITEMS, the threshold of rendering in a worker).
+   */
+  webBackgroundItems?: number;
   /** The runner of batch jobs (default: one for this app, started by the first submission). */
   jobs?: JobRunner;
   /** The service's logger; default: JSON lines on stdout at level "info". */
@@ -117,6 +123,8 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
   // Everything below needs a key when the service keeps organisations' work.
   if (store) app.use('/api/v1', authenticate(store));
 
+  // One runner of batch jobs, for the API and the web pages (a form produced in the background).
+  const jobs = store ? (options.jobs ?? new JobRunner(store, generator, (e) => log('job failed', e, undefined), { webhooks: settings().webhooks })) : undefined;
   const context: ServiceContext = { generator, store, limits };
   app.use(documentsRouter(context));
   if (store) {
@@ -124,13 +132,14 @@ export function createApp(generator: Generator, options: AppOptions = {}): expre
     app.use(archiveRouter(stored));
     app.use(dossiersRouter(stored));
     app.use(keysRouter(stored));
-    app.use(jobsRouter({ ...stored, jobs: options.jobs ?? new JobRunner(store, generator, (e) => log('job failed', e, undefined), { webhooks: settings().webhooks }) }));
+    app.use(jobsRouter({ ...stored, jobs: jobs! }));
   }
   app.use(sizingRouter(context));
   app.use(calendarRouter(context));
   app.use(bilansRouter(context));
-  app.use(webRouter(context));
+  app.use(webRouter({ ...context, jobs, ...(options.webBackgroundItems !== undefined ? { backgroundItems: options.webBackgroundItems } : {}) }));
   if (store) app.use(webDossiersRouter({ ...context, store }));
+  if (store) app.use(webJobsRouter({ ...context, store }));
   app.use(webSizingRouter(context));
 
   app.use(methodNotAllowed(app));

@@ -11,7 +11,7 @@ import { nestFields, parseJson } from '../core/input-guard.js';
 import type { UploadedFile } from '../core/uploads.js';
 
 /** Field names used by the form and the API besides the data. */
-export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees', '_csrf', '_ajouter', '_retirer', '_action', '_dossier']);
+export const CONTROL_FIELDS = new Set(['format', 'mode', 'donnees', '_csrf', '_ajouter', '_retirer', '_action', '_dossier', '_arrierePlan']);
 
 /** {"a.b": "x", "a.c": "y", "l.0": "z"} → {a: {b: "x", c: "y"}, l: ["z"]}, the control fields left out. */
 export function unflatten(fields: Record<string, unknown>): Record<string, unknown> {

@@ -46,7 +46,11 @@ export interface SizingInput extends MarketSizingFields {
   territoire: TerritoryInput;
 }
 
-const insee = Joi.string().pattern(/^(?:\d{5}|2[AB]\d{3})$/, 'un code INSEE de commune à cinq caractères, par exemple 80620');
+// `commune`: the web form offers a search of the communes by name or postal code beside the input.
+const insee = Joi.string()
+  .trim()
+  .pattern(/^(?:\d{5}|2[AB]\d{3})$/, 'un code INSEE de commune à cinq caractères, par exemple 80620')
+  .meta({ commune: true });
 const departement = Joi.string().pattern(/^(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])$/, 'un numéro de département, par exemple 80, 2A ou 974');
 
 /** A lot's number and title, as every document that lists lots names them. */

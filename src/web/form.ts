@@ -54,6 +54,11 @@ export interface FormField {
   /** For an item of a list of values: the value of its « Retirer » button (« communesInsee.1 »). */
   remove: string;
   removeLabel: string;
+  /** A value the server proposed (see proposals.ts): « Proposé d’après la qualité « Directrice générale » ». */
+  proposed: string;
+  proposedId: string;
+  /** An INSEE code of a commune: the page offers a search of communes by name or postal code beside it. */
+  commune: boolean;
 }
 
 export interface FormSection {
@@ -160,6 +165,9 @@ function field(path: string[], desc: Description, values: Record<string, unknown
     max: inputType === 'date' ? ruleLimit(desc, 'max') : '',
     remove: '',
     removeLabel: '',
+    proposed: '',
+    proposedId: `${id}-propose`,
+    commune: meta(desc, 'commune') === true,
   };
 }
 
@@ -278,11 +286,29 @@ function placeOf(path: string, byPath: Map<string, { place: Place; index: number
   return undefined;
 }
 
-/** The form of a schema, filled with `values` and the `errors` of a refused submission. */
-export function formModel(schema: Joi.ObjectSchema, values: Record<string, unknown> = {}, errors: FieldError[] = []): FormModel {
+/** Marks the fields whose value was proposed, and names the note in their aria-describedby. */
+function markProposed(sections: FormSection[], notes: Map<string, string>): void {
+  const walk = (s: FormSection) => {
+    for (const f of s.fields) {
+      const note = notes.get(f.name);
+      if (!note) continue;
+      f.proposed = typography(note);
+      f.describedBy = [f.describedBy, f.proposedId].filter(Boolean).join(' ');
+    }
+    s.sections.forEach(walk);
+  };
+  sections.forEach(walk);
+}
+
+/**
+ * The form of a schema, filled with `values` and the `errors` of a refused submission; `proposed`:
+ * the note beside each field whose value the server proposed, by the field's path.
+ */
+export function formModel(schema: Joi.ObjectSchema, values: Record<string, unknown> = {}, errors: FieldError[] = [], proposed?: Map<string, string>): FormModel {
   const byPath = new Map<string, string>();
   for (const e of errors) byPath.set(e.path, byPath.has(e.path) ? `${byPath.get(e.path)} ${e.message}` : e.message);
   const root = section([], schema.describe() as Description, values, byPath, true);
+  if (proposed && proposed.size > 0) markProposed([root], proposed);
   const general: FormSection = { ...root, id: 'champ-document', legend: 'Document', help: '', sections: [] };
   const sections = [...(general.fields.length > 0 ? [general] : []), ...root.sections];
   const placesByPath = new Map<string, { place: Place; index: number }>();

@@ -10,6 +10,7 @@ import { fromRoot } from '../core/paths.js';
 import { getFormat } from '../formats/index.js';
 import type { calendarView, documentRow, Deadline, DossierSummary } from './dossiers.js';
 import { formModel } from './form.js';
+import type { Proposal } from './proposals.js';
 import type { SizingView } from './sizing.js';
 
 /**
@@ -44,6 +45,7 @@ const templates = {
   dossier: read('dossier.mustache'),
   calendar: read('calendrier.mustache'),
   sizing: read('dimensionnement.mustache'),
+  job: read('lot.mustache'),
 };
 
 /** The signed-in organisation and the CSRF token that every form of the page carries. */
@@ -52,8 +54,38 @@ export interface WebSession {
   csrf: string;
 }
 
-function page(title: string, content: string, session?: WebSession): string {
-  return Mustache.render(templates.layout, { titre: title, contenu: content, session });
+/** `refresh`: seconds after which a browser without script reloads the page (a job in progress). */
+function page(title: string, content: string, session?: WebSession, refresh?: number): string {
+  return Mustache.render(templates.layout, { titre: title, contenu: content, session, rafraichir: refresh });
+}
+
+/** A document produced in the background (a job of one document): its progress, then its link. */
+export interface JobPageModel {
+  id: string;
+  /** The kind's title: « Bilan annuel… ». */
+  titre: string;
+  kind: string;
+  /** In French: « En attente », « En cours », « Terminé », « Échec ». */
+  statut: string;
+  faits: number;
+  total: number;
+  /** « 0 sur 1 ». */
+  progression: string;
+  termine: boolean;
+  enCours: boolean;
+  telechargement?: { url: string; nom: string; format: string };
+  erreurs: string[];
+  message: string;
+}
+
+export function jobPage(model: JobPageModel, session?: WebSession): string {
+  const content = Mustache.render(templates.job, {
+    ...model,
+    erreurs: model.erreurs.map((e) => typography(e)),
+    avecErreurs: model.erreurs.length > 0,
+    message: model.message ? typography(model.message) : '',
+  });
+  return page(`Production en arrière-plan – ${model.titre}`, content, session, model.enCours ? 3 : undefined);
 }
 
 /** The home page: the signed-in organisation's dossiers (when the service keeps them), then the kinds. */
@@ -147,17 +179,34 @@ export interface FormPageState {
   dossier?: { id: string; titre: string };
   /** Offer « Enregistrer le brouillon » (the convention, when the service keeps dossiers). */
   saveDraft?: boolean;
+  /** Offer « Produire en arrière-plan » (when the service keeps organisations' work and runs jobs). */
+  background?: boolean;
   /** « Aperçu »: the draft's HTML shown in the page, and the fields it shows to complete. */
   preview?: { html: string; missing: FieldError[] };
   /** The errors of uploaded files that could not be read, shown beside the file input. */
   fileErrors?: string[];
   /** What the page keeps of the files sent before (the hidden data), said beside the file input. */
   keptNote?: string;
+  /** Values proposed by the server (already in `values`), marked beside their fields. */
+  proposals?: Proposal[];
+  /** « Générer » stopped so that the proposals are checked first: they are listed at the top. */
+  checkProposals?: boolean;
+}
+
+/** The note beside a proposed field: « Proposé d’après la qualité « Directrice générale » : vérifiez. » */
+export function proposalNote(p: Proposal): string {
+  return `Proposé ${p.from} « ${p.source} » : vérifiez ou changez ce choix.`;
 }
 
 export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: string[], state: FormPageState = {}): string {
   // The fields a preview shows to complete are highlighted like errors, and listed as links to them.
-  const form = formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.errors ?? state.preview?.missing ?? []);
+  const proposals = state.proposals ?? [];
+  const notes = new Map(proposals.map((p) => [p.path, proposalNote(p)]));
+  const form = formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, state.errors ?? state.preview?.missing ?? [], notes);
+  // The proposals to check before « Générer », each linked to its field, as the error summary lists errors.
+  const toCheck = state.checkProposals && proposals.length > 0
+    ? formModel(kind.schema as Joi.ObjectSchema, state.values ?? {}, proposals.map((p) => ({ path: p.path, type: 'proposition', message: `${p.label}, proposé ${p.from} « ${p.source} ».` }))).summary
+    : [];
   const preview = state.preview
     ? {
         html: state.preview.html,
@@ -183,6 +232,8 @@ export function formPage(kind: DocumentKind<unknown, BaseViewModel>, formats: st
       csrf: state.session?.csrf,
       dossier: state.dossier,
       enregistrer: state.saveDraft === true,
+      arrierePlan: state.background === true,
+      propositions: toCheck.length > 0 ? { liste: toCheck, une: toCheck.length === 1 } : undefined,
     },
     { section: templates.section },
   );

@@ -2,7 +2,8 @@
  * Accessibility of the main pages, checked by axe-core in headless Chromium (WCAG 2.x A and AA
  * rules, and axe's best practices): no violation of impact « serious » or « critical » on the
  * dossier list, a dossier's page, the convention's form with errors, the form with a preview, the
- * sizing page with a result, the calendar, the sign-in page and an error page.
+ * sizing page with a result and with communes found, the calendar, the sign-in page, an error
+ * page, a form whose civility was proposed, and the page of a document produced in the background.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -131,6 +132,36 @@ describe('web: accessibility of the pages (axe-core)', function () {
     await Promise.all([page.waitForNavigation(), page.click('#bouton-calculer')]);
     await page.waitForSelector('#titre-resultat');
     await expectAccessible('la page de dimensionnement avec un résultat');
+  });
+
+  it('a form whose civility was proposed, to check before generating', async () => {
+    await page.goto(`${base}/formulaires/avenant?exemple=1`);
+    await page.$eval('#champ-structurePorteuse-representant-civilite', (el) => {
+      (el as HTMLSelectElement).value = '';
+    });
+    await Promise.all([page.waitForNavigation(), page.click('#bouton-generer')]);
+    await page.waitForSelector('#propositions');
+    await page.waitForSelector('#champ-structurePorteuse-representant-civilite-propose');
+    await expectAccessible('le formulaire avec une civilité proposée');
+  });
+
+  it('the sizing page with communes found beside an INSEE code', async () => {
+    await page.goto(`${base}/dimensionnement`);
+    await page.type('#champ-territoire-communesInsee-0-commune', 'Péronne');
+    await page.click('.recherche-commune .commune-chercher');
+    await page.waitForSelector('.commune-choix');
+    await expectAccessible('la recherche de communes du dimensionnement');
+  });
+
+  it('the page of a document produced in the background, in progress and done', async () => {
+    await page.goto(`${base}/formulaires/avenant?exemple=1`);
+    await page.click('#champ-arriere-plan');
+    await Promise.all([page.waitForNavigation(), page.click('#bouton-generer')]);
+    await page.waitForSelector('[data-lot]');
+    expect(page.url()).to.match(/\/lots\/[^/]+$/);
+    await expectAccessible('la page d’une production en arrière-plan');
+    await page.waitForSelector('a.telecharger', { timeout: 60_000 });
+    await expectAccessible('la page d’une production terminée');
   });
 
   it('the calendar page', async () => {

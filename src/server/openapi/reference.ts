@@ -81,3 +81,34 @@ describeOperation({
     ...unknownKind(),
   },
 });
+
+describeOperation({
+  method: 'get',
+  path: '/api/v1/communes',
+  operationId: 'chercher_communes',
+  tags: [KINDS_TAG],
+  summary: 'Chercher une commune et son code INSEE',
+  description:
+    'Les communes actuelles (outre-mer compris, de 971 à 976) dont le nom commence par `q` (sans tenir compte des accents, des majuscules, des traits d’union ni des apostrophes), le nom exact d’abord puis les plus peuplées, ou celles d’un code postal à cinq chiffres (ou celle d’un code INSEE). Au plus 20. Données du paquet @etalab/decoupage-administratif, livrées avec le service\u00a0: aucun appel extérieur.',
+  public: true,
+  parameters: [
+    { name: 'q', in: 'query', required: true, description: 'Début du nom de la commune, ou code postal à cinq chiffres.', schema: { type: 'string', minLength: 1, maxLength: 100 }, example: 'Péronne' },
+  ],
+  responses: {
+    200: json('Les communes trouvées (au plus 20), éventuellement aucune.', {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        properties: {
+          codeInsee: { type: 'string', description: 'Code officiel géographique (INSEE) de la commune.' },
+          nom: { type: 'string' },
+          codesPostaux: { type: 'array', items: { type: 'string' } },
+          departement: { type: 'string', description: 'Code du département (« 80 », « 2A », « 974 »).' },
+        },
+        required: ['codeInsee', 'nom', 'codesPostaux', 'departement'],
+      },
+    }),
+    ...problems({ 400: 'Recherche absente ou trop longue.' }),
+  },
+});

@@ -13,16 +13,21 @@ import { mergeUnder } from '../../core/dossier-merge.js';
 import { InvalidInputError, ServiceError } from '../../core/errors.js';
 import type { DocumentKind } from '../../core/kind.js';
 import { listKinds } from '../../core/registry.js';
+import { settings } from '../../config.js';
+import { validate, type Mode } from '../../core/validation.js';
 import { FORMAT_IDS } from '../../formats/index.js';
+import type { JobRunner } from '../../jobs/index.js';
 import type { Dossier, Session } from '../../store/types.js';
 import { hiddenKeys, listAction, pruneEmpty, withoutUnchanged } from '../../web/form.js';
 import { formPage, indexPage, loginPage, type FormPageState, type WebSession } from '../../web/pages.js';
+import { proposeGenders, withProposals } from '../../web/proposals.js';
 import { keepingReader, keptFollowUp, keptNote, type RefusedUpload } from '../../web/uploads.js';
 import { principal, SESSION_COOKIE, SESSION_TTL_MS } from '../auth.js';
 import { readDocumentInput } from '../input.js';
 import { toProblem } from '../problem.js';
 import { kindOf, queryString, resolveKind, type ServiceContext } from './context.js';
 import { PREVIEW_PAGE_CSP, sendDocument } from './send.js';
+import { submitWebJob } from './web-jobs.js';
 import { dossierSummaries } from './web-dossiers.js';
 import { checkCsrf, requireWebSession, toLogin, webSession } from './web-session.js';
 
@@ -32,7 +37,19 @@ export function dossierValues(kind: DocumentKind, dossier: Dossier): Record<stri
   return (base && typeof base === 'object' ? structuredClone(base) : {}) as Record<string, unknown>;
 }
 
-export function webRouter({ generator, store, limits }: ServiceContext): Router {
+/** How many items the lists of an input hold, at any depth (rows of a follow-up file, lots…). */
+export function itemCount(value: unknown, depth = 0): number {
+  if (depth > 6 || value === null || typeof value !== 'object') return 0;
+  if (Array.isArray(value)) return value.length + value.reduce((n: number, v) => n + itemCount(v, depth + 1), 0);
+  return Object.values(value).reduce((n: number, v) => n + itemCount(v, depth + 1), 0);
+}
+
+/**
+ * `jobs`: the runner of batch jobs, when the service keeps organisations' work: a form whose input is
+ * large (at least `backgroundItems` items in its lists, OFF_THREAD_ITEMS by default), or whose
+ * « Produire en arrière-plan » is ticked, is produced as a job followed on /lots/:id.
+ */
+export function webRouter({ generator, store, limits, jobs, backgroundItems = settings().workers.renderMinItems }: ServiceContext & { jobs?: JobRunner; backgroundItems?: number }): Router {
   const router = Router();
   resolveKind(router);
 
@@ -88,6 +105,7 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
     session,
     ...(dossier ? { dossier: { id: dossier.id, titre: dossier.titre } } : {}),
     saveDraft: Boolean(store) && kind.id === 'convention',
+    background: Boolean(store && jobs) && !dossier,
     ...more,
   });
 
@@ -120,8 +138,12 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
       const format = typeof fields.format === 'string' ? fields.format : 'pdf';
       const mode = typeof fields.mode === 'string' ? fields.mode : 'final';
       const dossier = await formDossier(res, fields._dossier);
-      const data = (res.locals.data ?? {}) as Record<string, unknown>;
-      const state = (values: Record<string, unknown>, more: Partial<FormPageState> = {}) => pageState(kind, values, session, dossier, { format, mode, ...more });
+      const given = (res.locals.data ?? {}) as Record<string, unknown>;
+      // A civility left empty whose title tells it (« Directrice générale »), an organisation's
+      // gender from its name: proposed, pre-selected and marked in the form that comes back.
+      const proposals = proposeGenders(kind.schema as Joi.ObjectSchema, given);
+      const data = withProposals(given, proposals);
+      const state = (values: Record<string, unknown>, more: Partial<FormPageState> = {}) => pageState(kind, values, session, dossier, { format, mode, proposals, ...more });
       const refused = res.locals.refusedUpload as RefusedUpload | undefined;
       if (refused) {
         // The files' errors beside the file input and in the summary; what could be read is kept.
@@ -137,20 +159,22 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
       }
       if (fields._ajouter !== undefined || fields._retirer !== undefined) {
         // « Ajouter » or « Retirer » pressed without script: the same form, one item more or less.
-        const values = listAction(kind.schema as Joi.ObjectSchema, data, { add: fields._ajouter, remove: fields._retirer }) ?? data;
-        res.type('html').send(formPage(kind, FORMAT_IDS, state(values)));
+        const values = listAction(kind.schema as Joi.ObjectSchema, given, { add: fields._ajouter, remove: fields._retirer }) ?? given;
+        const moved = proposeGenders(kind.schema as Joi.ObjectSchema, values);
+        res.type('html').send(formPage(kind, FORMAT_IDS, state(withProposals(values, moved), { proposals: moved })));
         return;
       }
       if (fields._action === 'remplir') {
         // Data handed over by another page (a sizing): the form filled with it, over the dossier's.
-        const values = dossier ? (mergeUnder(dossierValues(kind, dossier), data) as Record<string, unknown>) : data;
-        res.type('html').send(formPage(kind, FORMAT_IDS, state(values)));
+        const values = dossier ? (mergeUnder(dossierValues(kind, dossier), given) as Record<string, unknown>) : given;
+        const filled = proposeGenders(kind.schema as Joi.ObjectSchema, values);
+        res.type('html').send(formPage(kind, FORMAT_IDS, state(withProposals(values, filled), { proposals: filled })));
         return;
       }
       try {
         if (fields._action === 'brouillon' && store && kind.id === 'convention') {
           // Saved as it is, nothing checked: the dossier's page follows.
-          const saved = await saveConventionDraft(store, principal(res), (pruneEmpty(data) ?? {}) as Record<string, unknown>, dossier?.id);
+          const saved = await saveConventionDraft(store, principal(res), (pruneEmpty(given) ?? {}) as Record<string, unknown>, dossier?.id);
           res.redirect(303, `/dossiers/${encodeURIComponent(saved.id)}`);
           return;
         }
@@ -162,6 +186,23 @@ export function webRouter({ generator, store, limits }: ServiceContext): Router 
           const doc = await generator.generate(kind, previewed, { format: 'html', mode: 'draft' });
           res.setHeader('Content-Security-Policy', PREVIEW_PAGE_CSP);
           res.type('html').send(formPage(kind, FORMAT_IDS, state(data, { preview: { html: doc.bytes.toString('utf8'), missing: doc.missing }, mode: 'draft' })));
+          return;
+        }
+        const checkedMode: Mode = mode === 'draft' ? 'draft' : 'final';
+        if (proposals.some((p) => p.kind === 'civilite')) {
+          // A proposed civility changes the document (« représentée », « Madame la… »): the user sees
+          // it first. The form comes back with it pre-selected; « Générer » again produces the document.
+          // What is to correct anyway is said at the same time.
+          validate(kind.schema as Joi.ObjectSchema, dossier ? mergeUnder(dossierValues(kind, dossier), input) : input, checkedMode);
+          res.type('html').send(formPage(kind, FORMAT_IDS, state(data, { checkProposals: true })));
+          return;
+        }
+        const background = store && jobs && !dossier && (fields._arrierePlan !== undefined || itemCount(input) >= backgroundItems);
+        if (background) {
+          // Checked now, so that a correction to make comes back to the form rather than to the job's page.
+          validate(kind.schema as Joi.ObjectSchema, input, checkedMode);
+          const job = await submitWebJob({ generator, store, limits, jobs }, principal(res), kind, input, format, mode);
+          res.redirect(303, `/lots/${encodeURIComponent(job.id)}`);
           return;
         }
         const doc = store
