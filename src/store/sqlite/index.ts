@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FileArea, sha256 } from '../files.js';
 import { registerStore } from '../registry.js';
+import { JOB_SELECT, rowMappers, type Row } from '../rows.js';
 import type {
   ApiKey,
   AuditEntry,
@@ -33,7 +34,6 @@ import type {
 } from '../types.js';
 import { MIGRATIONS } from './migrations.js';
 
-type Row = Record<string, unknown>;
 
 const now = () => new Date().toISOString();
 const json = (value: unknown) => JSON.stringify(value ?? null);
@@ -425,70 +425,11 @@ export class SqliteStore implements Store {
   }
 }
 
-function toOrganisation(r: Row): Organisation {
-  return { id: String(r.id), nom: String(r.nom), type: r.type as OrganisationType, creeLe: String(r.cree_le) };
-}
-
-function toKey(r: Row): ApiKey {
-  return {
-    id: String(r.id),
-    organisationId: String(r.organisation_id),
-    nom: String(r.nom),
-    scopes: String(r.scopes).split(',').filter(Boolean) as Scope[],
-    prefixe: String(r.prefixe),
-    creeLe: String(r.cree_le),
-    revoqueeLe: (r.revoquee_le as string | null) ?? null,
-  };
-}
-
-function toDossier(r: Row): Dossier {
-  return {
-    id: String(r.id),
-    titre: String(r.titre),
-    acheteurId: String(r.acheteur_id),
-    facilitateurId: (r.facilitateur_id as string | null) ?? null,
-    donnees: parse(r.donnees),
-    version: Number(r.version),
-    creeLe: String(r.cree_le),
-    modifieLe: String(r.modifie_le),
-  };
-}
-
-function toJob(r: Row): Job {
-  return {
-    id: String(r.id),
-    type: String(r.type),
-    statut: r.statut as Job['statut'],
-    proprietaireId: String(r.proprietaire_id),
-    organisationId: String(r.organisation_id),
-    cleId: (r.cle_id as string | null) ?? null,
-    total: Number(r.total),
-    faits: Number(r.faits),
-    erreurs: Number(r.erreurs),
-    entree: parse(r.entree),
-    resultat: r.resultat_sha ? { sha256: String(r.resultat_sha), taille: Number(r.resultat_taille) } : null,
-    message: (r.message as string | null) ?? null,
-    notification: r.n_id
-      ? toNotification({ id: r.n_id, url: r.n_url, statut: r.n_statut, tentatives: r.n_tentatives, prochaine_le: r.n_prochaine_le, derniere_erreur: r.n_derniere_erreur })
-      : null,
-    creeLe: String(r.cree_le),
-    modifieLe: String(r.modifie_le),
-  };
-}
-
-/** A job with its notification, never the notification's secret. */
-const JOB_SELECT = `SELECT j.*, n.id AS n_id, n.url AS n_url, n.statut AS n_statut, n.tentatives AS n_tentatives, n.prochaine_le AS n_prochaine_le, n.derniere_erreur AS n_derniere_erreur
-  FROM jobs j LEFT JOIN notifications n ON n.job_id = j.id`;
-
-function toNotification(r: Row): JobNotification {
-  return {
-    id: String(r.id),
-    url: String(r.url),
-    statut: r.statut as JobNotification['statut'],
-    tentatives: Number(r.tentatives),
-    prochaineLe: (r.prochaine_le as string | null) ?? null,
-    derniereErreur: (r.derniere_erreur as string | null) ?? null,
-  };
-}
+const { toOrganisation, toKey, toDossier, toJob, toNotification } = rowMappers({
+  date: (v) => String(v),
+  dateOrNull: (v) => (v === null || v === undefined ? null : String(v)),
+  json: (v) => parse(v),
+  scopes: (v) => String(v).split(',').filter(Boolean) as Scope[],
+});
 
 registerStore('sqlite', (options) => new SqliteStore(options.dataDir, options.faults));
