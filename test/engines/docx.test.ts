@@ -1,12 +1,15 @@
 import { expect } from 'chai';
 import { DOMParser } from '@xmldom/xmldom';
 import PizZip from 'pizzip';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TemplateError } from '../../src/core/errors.js';
 import { listKinds } from '../../src/core/registry.js';
 import { renderDocx } from '../../src/engines/docx/index.js';
+import { prepareImages } from '../../src/engines/docx/images.js';
+import { compile } from '../../src/engines/docx/template.js';
+import { validate } from '../../src/core/validation.js';
 import { partToHtml } from '../../src/engines/html/header-footer.js';
 import { Generator } from '../../src/generator.js';
 import { docxPart, fixture } from '../support/documents.js';
@@ -103,6 +106,40 @@ describe('DOCX engine', () => {
     expect(header).to.match(/<v:shape id="PowerPlusWaterMarkObject0"[^>]*type="#_x0000_t136"/);
     expect(header).to.contain('<v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt" string="PROJET"/>');
     expect(header).to.contain('xmlns:v="urn:schemas-microsoft-com:vml"');
+  });
+});
+
+/** The rendered parts of a compiled docxtemplater, by name. */
+function renderedParts(doc: ReturnType<typeof compile>, data: unknown): Map<string, Buffer> {
+  doc.render(data);
+  const zip = doc.getZip();
+  return new Map(Object.keys(zip.files).filter((name) => !zip.files[name]!.dir).map((name) => [name, Buffer.from(zip.file(name)!.asUint8Array())]));
+}
+
+describe('native UTF-8 encoding of the rendered parts (utf8.ts)', () => {
+  it('gives the very bytes of docxtemplater’s own encoder: every kind, its example and an empty draft', () => {
+    for (const kind of listKinds()) {
+      const bytes = readFileSync(kind.template);
+      for (const [input, mode] of [[fixture(kind.id), 'final'], [fixture(kind.id), 'draft'], [{}, 'draft']] as const) {
+        const { value, missing } = validate(kind.schema, input, mode);
+        const { prepared } = prepareImages(kind.buildViewModel(value, { mode, missing, warnings: [], now }));
+        const native = renderedParts(compile(kind.template, bytes), prepared);
+        const own = renderedParts(compile(kind.template, bytes, { nativeUtf8: false }), prepared);
+        expect([...native.keys()], kind.id).to.deep.equal([...own.keys()]);
+        for (const [name, part] of own) expect(native.get(name)!.equals(part), `${kind.id} ${mode} ${name}`).to.equal(true);
+      }
+    }
+  });
+
+  it('leaves text with a lone surrogate to docxtemplater, and encodes pairs as it does', () => {
+    const path = tinyTemplate('<w:p><w:r><w:t>{{a}} {{b}} {{c}}</w:t></w:r></w:p>');
+    const data = { a: 'Cœur 🌿 à l’été', b: 'seul \ud800 ici', c: '<&>' };
+    const native = renderedParts(compile(path, readFileSync(path)), data);
+    const own = renderedParts(compile(path, readFileSync(path), { nativeUtf8: false }), data);
+    for (const [name, part] of own) expect(native.get(name)!.equals(part), name).to.equal(true);
+    expect(own.get('word/document.xml')!.toString('utf8')).to.contain('Cœur 🌿 à l’été').and.to.contain('&lt;&amp;&gt;');
+    // The lone surrogate as docxtemplater writes it (Buffer would have written U+FFFD).
+    expect(native.get('word/document.xml')!.includes(Buffer.from([0xed, 0xa0, 0x80]))).to.equal(true);
   });
 });
 

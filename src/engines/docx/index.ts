@@ -11,14 +11,14 @@ import { DRAFT_MARK } from '../draft.js';
 import { writeProperties } from './properties.js';
 import { addWatermark } from './watermark.js';
 import { embedImages, prepareImages } from './images.js';
-import { generatePackage } from './package.js';
+import { DOCX_CONTENT_TYPE, generatePackage } from './package.js';
 import type { MarginParts } from './structure.js';
 import { fillTemplate } from './template.js';
 
 export { clearTemplateCache } from './template.js';
 export type { MarginParts } from './structure.js';
 
-export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export { DOCX_CONTENT_TYPE };
 
 export interface DocxRenderOptions {
   now: Date;

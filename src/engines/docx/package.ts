@@ -15,11 +15,19 @@
  * - Compression: DEFLATE at a fixed level with pizzip's own pure-JS deflate (pako, pinned by the
  *   lockfile, so neither Node's zlib nor the CPU changes the bytes), and a fixed "made by"
  *   platform (never process.platform). Parts left untouched keep the template's compressed bytes.
+ *   The level is 1, zlib's fastest: the parts written are a render's own (the body, the header
+ *   and footer, the properties), and level 6 took about 1 ms more per convention (33 KB of XML
+ *   deflated) for a file 10 % smaller (12 984 bytes instead of 14 337).
  */
 import type PizZip from 'pizzip';
 
+export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
 /** The MS-DOS epoch, the earliest date a zip entry can carry. */
 export const ZIP_ENTRY_DATE_FIELDS = [1980, 0, 1, 0, 0, 0] as const;
+
+/** The DEFLATE level of the parts written (see above; parts left untouched keep the template's compressed bytes). */
+export const COMPRESSION_LEVEL = 1;
 
 const FIRST_PARTS = ['[Content_Types].xml', '_rels/.rels'];
 
@@ -44,7 +52,7 @@ export function generatePackage(zip: PizZip, mimeType: string): Buffer {
   return zip.generate({
     type: 'nodebuffer',
     compression: 'DEFLATE',
-    compressionOptions: { level: 6 },
+    compressionOptions: { level: COMPRESSION_LEVEL },
     platform: 'DOS',
     mimeType,
     // pizzip hands its own files map to this function; the order is computed above.

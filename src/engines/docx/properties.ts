@@ -2,6 +2,11 @@
  * Writes the document properties (title, subject, author, keywords, reference) into the package:
  * docProps/core.xml (Word: File > Info) and a custom "Reference" property in docProps/custom.xml,
  * both built through the XML DOM, and listed in [Content_Types].xml and _rels/.rels.
+ *
+ * The listing is the same for every document of a template: it is done once, on the template
+ * when it is loaded (listPropertyParts, template.ts), so that a render only writes the two parts
+ * and leaves [Content_Types].xml and _rels/.rels as the prepared template has them (neither read,
+ * parsed nor compressed again).
  */
 import type { Document, Element } from '@xmldom/xmldom';
 import type PizZip from 'pizzip';
@@ -58,9 +63,14 @@ function customProperties(props: DocumentProperties): Document {
   return doc;
 }
 
+/** Lists the property parts in [Content_Types].xml and _rels/.rels (a template, once: see above). */
+export function listPropertyParts(zip: PizZip): void {
+  ensurePackagePart(zip, 'docProps/core.xml', CORE_PROPS_TYPE, CORE_PROPS_REL);
+  ensurePackagePart(zip, 'docProps/custom.xml', CUSTOM_PROPS_TYPE, CUSTOM_PROPS_REL);
+}
+
+/** Writes the property parts of a package whose template was prepared by listPropertyParts. */
 export function writeProperties(zip: PizZip, props: DocumentProperties, now: Date): void {
   writePart(zip, 'docProps/core.xml', coreProperties(props, now));
-  ensurePackagePart(zip, 'docProps/core.xml', CORE_PROPS_TYPE, CORE_PROPS_REL);
   writePart(zip, 'docProps/custom.xml', customProperties(props));
-  ensurePackagePart(zip, 'docProps/custom.xml', CUSTOM_PROPS_TYPE, CUSTOM_PROPS_REL);
 }

@@ -4,6 +4,14 @@
  * and gets a package of its own, opened from the template's bytes kept in memory, into which the
  * rendered parts are copied. A template whose compilation fails is not kept: every render reports it.
  *
+ * What is the same for every document of a template is done once, at loading: the template is
+ * prepared (the property parts listed in [Content_Types].xml and _rels/.rels, properties.ts) and
+ * the prepared template is what is compiled and opened for each render. A rendered part whose
+ * bytes are the template's (a part docxtemplater re-serialises without a tag in it, such as
+ * word/settings.xml) is not copied: the package keeps the template's compressed entry for it,
+ * which the DOCX file then reuses as it is (package.ts). The parts that differ are copied as the
+ * UTF-8 bytes docxtemplater produced, never decoded to text and encoded again.
+ *
  * Rendering a compiled docxtemplater a second time is not part of its documented API: its render
  * reads the compiled parts, and keeps three things of a render, reset here: the flag that forbids
  * a second render, the map of parts to render and the scope managers (both hold the data). The test "a compiled template
@@ -15,18 +23,25 @@ import { readFileSync, statSync } from 'node:fs';
 import Docxtemplater from 'docxtemplater';
 import PizZip from 'pizzip';
 import { TemplateError } from '../../core/errors.js';
+import { DOCX_CONTENT_TYPE, generatePackage } from './package.js';
 import { dotPathParser } from './parser.js';
+import { listPropertyParts } from './properties.js';
 import { defaultMarginParts, type MarginParts } from './structure.js';
+import { nativeUtf8Module } from './utf8.js';
 
 interface Compiled {
   path: string;
   version: string;
+  /** The prepared template (see above), as a package file. */
   bytes: Buffer;
   /** The compiled template, or undefined when it cannot be rendered twice (compiled per render). */
   doc: (Docxtemplater & Rerenderable) | undefined;
   /** The parts a render writes (templated parts and the ones docxtemplater re-serialises). */
   parts: string[];
   margins: MarginParts;
+  /** The prepared template, open: the uncompressed bytes of its parts, read when first compared. */
+  source: PizZip;
+  original: Map<string, Buffer | null>;
 }
 
 const cache = new Map<string, Compiled>();
@@ -48,7 +63,11 @@ export function templateError(templatePath: string, error: unknown): TemplateErr
   );
 }
 
-function compile(templatePath: string, bytes: Buffer): Docxtemplater {
+/**
+ * A docxtemplater of the template's bytes, compiled. `nativeUtf8: false` leaves the encoding of the
+ * rendered parts to docxtemplater (utf8.ts; for the tests that compare both).
+ */
+export function compile(templatePath: string, bytes: Buffer, { nativeUtf8 = true }: { nativeUtf8?: boolean } = {}): Docxtemplater {
   try {
     return new Docxtemplater(new PizZip(bytes), {
       delimiters: { start: '{{', end: '}}' },
@@ -60,6 +79,7 @@ function compile(templatePath: string, bytes: Buffer): Docxtemplater {
         missingTags?.push(part.value);
         return part.module === 'loop' ? false : '';
       },
+      modules: nativeUtf8 ? [nativeUtf8Module()] : [],
     });
   } catch (error) {
     throw templateError(templatePath, error);
@@ -94,14 +114,28 @@ function reset(doc: Docxtemplater & Rerenderable): void {
   doc.scopeManagers = {};
 }
 
+/** The template with what every document of it shares already done (see above). */
+function prepare(templatePath: string, source: Buffer): Buffer {
+  try {
+    const zip = new PizZip(source);
+    const before = { ...zip.files };
+    listPropertyParts(zip);
+    const changed = Object.keys(zip.files).some((name) => zip.files[name] !== before[name]);
+    return changed ? generatePackage(zip, DOCX_CONTENT_TYPE) : source;
+  } catch (error) {
+    throw templateError(templatePath, error);
+  }
+}
+
 function load(templatePath: string): Compiled {
   const stat = statSync(templatePath);
   const version = `${stat.mtimeMs}:${stat.size}`;
   const cached = cache.get(templatePath);
   if (cached?.version === version) return cached;
-  const bytes = readFileSync(templatePath);
+  const bytes = prepare(templatePath, readFileSync(templatePath));
   const doc = compile(templatePath, bytes);
   const reusable = rerenderable(doc);
+  const source = new PizZip(bytes);
   const entry: Compiled = {
     path: templatePath,
     version,
@@ -109,9 +143,41 @@ function load(templatePath: string): Compiled {
     doc: reusable,
     parts: reusable ? [...new Set([...Object.keys(reusable.compiled), ...Object.keys(reusable.xmlDocuments)])] : [],
     margins: defaultMarginParts(new PizZip(bytes)),
+    source,
+    original: new Map(),
   };
   cache.set(templatePath, entry);
   return entry;
+}
+
+/** The uncompressed bytes of a part of the prepared template (null: the template has no such part). */
+function originalPart(template: Compiled, name: string): Buffer | null {
+  let bytes = template.original.get(name);
+  if (bytes === undefined) {
+    const file = template.source.file(name);
+    bytes = file ? Buffer.from(file.asUint8Array()) : null;
+    template.original.set(name, bytes);
+  }
+  return bytes;
+}
+
+/** A part as bytes, without copying them when they are bytes already. */
+function partBytes(file: PizZip.ZipObject): Buffer {
+  const data = file.asUint8Array();
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Copies into `zip` (the prepared template, opened) the parts of `rendered` that differ from the
+ * template's: `names`, or every file of `rendered` (a docxtemplater whose parts are unknown).
+ */
+function copyChanged(template: Compiled, rendered: PizZip, zip: PizZip, names: string[]): void {
+  for (const name of names) {
+    const file = rendered.file(name);
+    if (!file || file.dir) continue;
+    const bytes = partBytes(file);
+    if (!bytes.equals(originalPart(template, name) ?? Buffer.alloc(0)) || !zip.file(name)) zip.file(name, bytes, { binary: true });
+  }
 }
 
 /** Forgets the compiled templates (a changed file is noticed anyway, by its modification time). */
@@ -143,12 +209,8 @@ export function fillTemplate(templatePath: string, data: unknown): FilledTemplat
   } finally {
     missingTags = undefined;
   }
-  if (!template.doc) return { zip: doc.getZip(), missingTags: missing, margins: template.margins };
   const rendered = doc.getZip();
   const zip = new PizZip(template.bytes);
-  for (const name of template.parts) {
-    const file = rendered.file(name);
-    if (file) zip.file(name, file.asText());
-  }
+  copyChanged(template, rendered, zip, template.doc ? template.parts : Object.keys(rendered.files));
   return { zip, missingTags: missing, margins: template.margins };
 }
