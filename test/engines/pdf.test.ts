@@ -176,9 +176,10 @@ describe('PDF', () => {
       const single = new ChromiumPrinter({ pages: 1 });
       try {
         await single.warm();
-        const refresh = `<html><head><meta http-equiv="refresh" content="0;url=${url}/ailleurs"></head><body><p>Redirigé</p></body></html>`;
+        // A refresh after a second: the print is done by then, and the page then navigates away while idle.
+        const refresh = `<html><head><meta http-equiv="refresh" content="1;url=${url}/ailleurs"></head><body><p>Redirigé</p></body></html>`;
         expect((await printedPages(await single.print({ html: refresh, header: '', footer: '' }))).join(' ')).to.contain('Redirigé');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
         const next = await single.print(smallRequest('Suivant'));
         expect((await printedPages(next)).join(' ')).to.contain('Suivant 1');
         expect(single.stats().pagesOpened).to.equal(2);

@@ -5,6 +5,7 @@
  * sizing page with a result and with communes found, the calendar, the sign-in page, an error
  * page, a form whose civility was proposed, and the page of a document produced in the background.
  */
+import { browserContext } from '../support/browser.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxePuppeteer } from '@axe-core/puppeteer';
 import { expect } from 'chai';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { type BrowserContext, type Page } from 'puppeteer-core';
 import request from 'supertest';
-import { chromiumOptionsFromEnv } from '../../src/engines/pdf/chromium/index.js';
-import { CHROMIUM_ARGS } from '../../src/engines/pdf/chromium/launch.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { bootstrap } from '../../src/store/bootstrap.js';
@@ -30,7 +29,7 @@ describe('web: accessibility of the pages (axe-core)', function () {
   let store: Store;
   let server: Server;
   let base = '';
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
   let dossierId = '';
 
@@ -46,7 +45,7 @@ describe('web: accessibility of the pages (axe-core)', function () {
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await puppeteer.launch({ executablePath: chromiumOptionsFromEnv().executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--proxy')) });
+    browser = await browserContext();
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);
     await page.setViewport({ width: 1280, height: 900 });

@@ -4,16 +4,15 @@
  * that fills an INSEE code, a form sent once, and the page of a document produced in the background
  * that follows its progress up to its download link.
  */
+import { browserContext } from '../support/browser.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { type BrowserContext, type Page } from 'puppeteer-core';
 import { civilityFromTitle } from '../../src/core/gender.js';
-import { chromiumOptionsFromEnv } from '../../src/engines/pdf/chromium/index.js';
-import { CHROMIUM_ARGS } from '../../src/engines/pdf/chromium/launch.js';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { bootstrap } from '../../src/store/bootstrap.js';
@@ -27,7 +26,7 @@ describe('web: proposals, communes and background production in Chromium', funct
   let store: Store;
   let server: Server;
   let base = '';
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
 
   before(async () => {
@@ -37,8 +36,7 @@ describe('web: proposals, communes and background production in Chromium', funct
     server = createApp(generator, { store }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // The engine's flags, but with the network: this browser visits the service.
-    browser = await puppeteer.launch({ executablePath: chromiumOptionsFromEnv().executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--proxy')) });
+    browser = await browserContext();
     page = await browser.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${base}/connexion`);

@@ -1,12 +1,11 @@
+import { browserContext } from '../support/browser.js';
 import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../../src/engines/pdf/chromium/launch.js';
-import { chromiumOptionsFromEnv as defaultChromiumOptions } from '../../src/engines/pdf/chromium/index.js';
+import { type BrowserContext, type Page } from 'puppeteer-core';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { listKinds } from '../../src/core/registry.js';
@@ -34,14 +33,13 @@ describe('web form, driven in headless Chromium', () => {
   const generator = new Generator();
   let server: Server;
   let base = '';
-  let browser: Browser;
+  let browser: BrowserContext;
 
   before(async () => {
     server = createApp(generator).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // The engine's flags, but with the network: this browser visits the service (the printer's dead proxy would refuse it).
-    browser = await puppeteer.launch({ executablePath: defaultChromiumOptions().executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--proxy')) });
+    browser = await browserContext();
   });
 
   after(async () => {
@@ -54,7 +52,7 @@ describe('web form, driven in headless Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'telechargements-'));
     const page = await browser.newPage();
     const cdp = await page.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, ...(browser.id ? { browserContextId: browser.id } : {}) });
     return { page, dir };
   }
 

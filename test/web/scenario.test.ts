@@ -6,6 +6,7 @@
  * « Ajouter »), send a bilan a wrong CSV and see the form come back with the line and column and the
  * good file kept, size a lot and hand it to an avis motivé. Each step asserts what the page shows.
  */
+import { browserContext } from '../support/browser.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -13,9 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
-import { chromiumOptionsFromEnv } from '../../src/engines/pdf/chromium/index.js';
-import { CHROMIUM_ARGS } from '../../src/engines/pdf/chromium/launch.js';
+import { type BrowserContext, type CDPSession, type Page } from 'puppeteer-core';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { bootstrap } from '../../src/store/bootstrap.js';
@@ -34,7 +33,7 @@ describe('web: a facilitator’s day, in headless Chromium', function () {
   let store: Store;
   let server: Server;
   let base = '';
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
   let cdp: CDPSession;
   let key: string;
@@ -48,8 +47,7 @@ describe('web: a facilitator’s day, in headless Chromium', function () {
     server = createApp(generator, { store }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // The engine's flags, but with the network: this browser visits the service on loopback.
-    browser = await puppeteer.launch({ executablePath: chromiumOptionsFromEnv().executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => !a.startsWith('--proxy')) });
+    browser = await browserContext();
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     page.setDefaultTimeout(10_000);
@@ -113,7 +111,7 @@ describe('web: a facilitator’s day, in headless Chromium', function () {
   /** The file that `click` downloads, once Chromium has finished writing it. */
   async function download(click: () => Promise<unknown>): Promise<{ name: string; bytes: Buffer }> {
     const into = mkdtempSync(join(dir, 'telechargement-'));
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: into });
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: into, ...(browser.id ? { browserContextId: browser.id } : {}) });
     await click();
     let last = '';
     for (let i = 0; i < 200; i++) {
