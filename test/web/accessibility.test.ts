@@ -5,50 +5,31 @@
  * sizing page with a result and with communes found, the calendar, the sign-in page, an error
  * page, a form whose civility was proposed, and the page of a document produced in the background.
  */
-import { browserContext } from '../support/browser.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxePuppeteer } from '@axe-core/puppeteer';
 import { expect } from 'chai';
-import { type BrowserContext, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import request from 'supertest';
-import { Generator } from '../../src/generator.js';
-import { createApp } from '../../src/server/app.js';
-import { bootstrap } from '../../src/store/bootstrap.js';
-import { openStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/types.js';
+import { startWebService, type WebService } from '../support/browser.js';
 import { fixture } from '../support/documents.js';
 
 describe('web: accessibility of the pages (axe-core)', function () {
   this.timeout(60_000);
-  const generator = new Generator();
+  let web: WebService;
   let dir: string;
-  let store: Store;
-  let server: Server;
   let base = '';
-  let browser: BrowserContext;
   let page: Page;
   let dossierId = '';
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'web-a11y-'));
-    store = await openStore('sqlite', { dataDir: dir });
-    const key = (await bootstrap(store, { organisation: 'Maison de l’emploi et de la formation de Haute-Somme' })).printedKey!;
-    const app = createApp(generator, { store });
+    web = await startWebService('a11y');
+    ({ dir, base, page } = web);
+    const { app, store, key } = web;
     // A dossier whose convention is signed: its page lists a document, its calendar has periods.
     const res = await request(app).post('/api/v1/documents/convention?dossier=nouveau&format=html').set('Authorization', `Bearer ${key}`).send(fixture('convention'));
     expect(res.status).to.equal(200);
     dossierId = (await store.listDossiers((await store.listOrganisations()).map((o) => o.id)))[0]!.id;
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await browserContext();
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.setViewport({ width: 1280, height: 900 });
     // The sign-in page is checked before signing in.
     await page.goto(`${base}/connexion`);
     await expectAccessible('la page de connexion');
@@ -62,13 +43,7 @@ describe('web: accessibility of the pages (axe-core)', function () {
     await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await generator.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => web?.close());
 
   /** The page as it is now: no serious or critical violation, each listed with its targets. */
   async function expectAccessible(what: string): Promise<void> {

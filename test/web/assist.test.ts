@@ -4,53 +4,23 @@
  * that fills an INSEE code, a form sent once, and the page of a document produced in the background
  * that follows its progress up to its download link.
  */
-import { browserContext } from '../support/browser.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { type BrowserContext, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { civilityFromTitle } from '../../src/core/gender.js';
-import { Generator } from '../../src/generator.js';
-import { createApp } from '../../src/server/app.js';
-import { bootstrap } from '../../src/store/bootstrap.js';
-import { openStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/types.js';
+import { startWebService, type WebService } from '../support/browser.js';
 
 describe('web: proposals, communes and background production in Chromium', function () {
   this.timeout(60_000);
-  const generator = new Generator();
-  let dir: string;
-  let store: Store;
-  let server: Server;
-  let base = '';
-  let browser: BrowserContext;
+  let web: WebService;
   let page: Page;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'web-assist-'));
-    store = await openStore('sqlite', { dataDir: dir });
-    const key = (await bootstrap(store, { organisation: 'Maison de l’emploi et de la formation de Haute-Somme' })).printedKey!;
-    server = createApp(generator, { store }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await browserContext();
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${base}/connexion`);
-    await page.type('#cle', key);
-    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+    web = await startWebService('assist');
+    page = web.page;
+    await web.signIn();
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await generator.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => web?.close());
 
   const civility = () => page.$eval('#champ-structurePorteuse-representant-civilite', (el) => (el as HTMLSelectElement).value);
   const note = () => page.$eval('#champ-structurePorteuse-representant-civilite-propose', (el) => el.textContent ?? '').catch(() => '');
@@ -62,7 +32,7 @@ describe('web: proposals, communes and background production in Chromium', funct
   }
 
   it('pre-selects the civility from the title typed, marked as proposed, and leaves a choice of the user alone', async () => {
-    await page.goto(`${base}/formulaires/avenant`);
+    await page.goto(`${web.base}/formulaires/avenant`);
     await typeTitle('Directrice générale');
     expect(await civility()).to.equal('Mme');
     expect((await note()).replace(/[\u00A0\u202F]/g, ' ')).to.equal('Proposé d’après la qualité « Directrice générale » : vérifiez ou changez ce choix.');
@@ -82,7 +52,7 @@ describe('web: proposals, communes and background production in Chromium', funct
 
   it('reads titles as the server does', async () => {
     const titles = ['Directrice générale', 'Secrétaire générale', 'Secrétaire général', 'Vice-présidente', 'Maire adjointe', 'Adjoint au maire', 'Chargée de mission', 'Maire', 'Responsable du service emploi', 'Cheffe de projet', 'Première adjointe'];
-    await page.goto(`${base}/formulaires/avenant`);
+    await page.goto(`${web.base}/formulaires/avenant`);
     for (const title of titles) {
       await page.select('#champ-structurePorteuse-representant-civilite', '');
       await page.$eval('#champ-structurePorteuse-representant-civilite', (el) => el.removeAttribute('data-propose'));
@@ -92,7 +62,7 @@ describe('web: proposals, communes and background production in Chromium', funct
   });
 
   it('fills an INSEE code from a commune searched by name or postal code', async () => {
-    await page.goto(`${base}/dimensionnement`);
+    await page.goto(`${web.base}/dimensionnement`);
     const widget = await page.$('.recherche-commune');
     expect(await widget!.evaluate((el) => (el as HTMLElement).hidden)).to.equal(false);
     await page.type('#champ-territoire-communesInsee-0-commune', 'peronne');
@@ -112,12 +82,12 @@ describe('web: proposals, communes and background production in Chromium', funct
     await page.type('#champ-territoire-communesInsee-0-commune', '97600');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.commune-choix');
-    expect(page.url()).to.equal(`${base}/dimensionnement`);
+    expect(page.url()).to.equal(`${web.base}/dimensionnement`);
     expect(await page.$eval('.commune-choix', (el) => el.textContent ?? '')).to.contain('Mamoudzou (976)');
   });
 
   it('sends a form once, and follows a document produced in the background up to its link', async () => {
-    await page.goto(`${base}/formulaires/avenant?exemple=1`);
+    await page.goto(`${web.base}/formulaires/avenant?exemple=1`);
     await page.click('#champ-arriere-plan');
     await page.select('#champ-format', 'txt');
     const navigation = page.waitForNavigation();

@@ -6,20 +6,12 @@
  * « Ajouter »), send a bilan a wrong CSV and see the form come back with the line and column and the
  * good file kept, size a lot and hand it to an avis motivé. Each step asserts what the page shows.
  */
-import { browserContext } from '../support/browser.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { type BrowserContext, type CDPSession, type Page } from 'puppeteer-core';
-import { Generator } from '../../src/generator.js';
-import { createApp } from '../../src/server/app.js';
-import { bootstrap } from '../../src/store/bootstrap.js';
-import { openStore } from '../../src/store/index.js';
-import type { Store } from '../../src/store/types.js';
+import type { BrowserContext, CDPSession, Page } from 'puppeteer-core';
+import { startWebService, type WebService } from '../support/browser.js';
 import { docxParagraphs, pdfPages } from '../support/documents.js';
 import { plain } from '../support/html.js';
 
@@ -28,10 +20,8 @@ const folded = (text: string | null | undefined) => (text ?? '').replace(/[\s\u0
 
 describe('web: a facilitator’s day, in headless Chromium', function () {
   this.timeout(60_000);
-  const generator = new Generator();
+  let web: WebService;
   let dir: string;
-  let store: Store;
-  let server: Server;
   let base = '';
   let browser: BrowserContext;
   let page: Page;
@@ -41,26 +31,13 @@ describe('web: a facilitator’s day, in headless Chromium', function () {
   const buyer = 'Ville de Roye';
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'web-scenario-'));
-    store = await openStore('sqlite', { dataDir: join(dir, 'donnees') });
-    key = (await bootstrap(store, { organisation: 'Maison de l’emploi et de la formation de Haute-Somme' })).printedKey!;
-    server = createApp(generator, { store }).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await browserContext();
-    page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
-    page.setDefaultTimeout(10_000);
+    web = await startWebService('scenario');
+    ({ dir, base, page, key } = web);
+    browser = web.context;
     cdp = await page.createCDPSession();
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-    await generator.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => web?.close());
 
   // --- helpers -------------------------------------------------------------------------------
 
