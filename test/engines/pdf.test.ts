@@ -343,6 +343,24 @@ describe('PDF', () => {
       }
     });
 
+    it('collects a page\'s garbage every N renders, the same page printing on, renders waiting for it', async function () {
+      this.timeout(60_000);
+      const collecting = new ChromiumPrinter({ pages: 1, pageGcRenders: 2, pageMaxRenders: 0, maxRenders: 0 });
+      try {
+        await collecting.warm();
+        // Sent together: the 3rd and 5th renders wait for the page collecting its garbage.
+        const printed = await Promise.all([0, 1, 2, 3, 4].map((i) => collecting.print(smallRequest(`Page ${i}`))));
+        const texts = await Promise.all(printed.map(async (pdf) => (await printedPages(pdf)).join(' ')));
+        texts.forEach((text, i) => expect(text).to.contain(`Page ${i} 1`));
+        const stats = collecting.stats();
+        expect(stats).to.include({ renders: 5, failures: 0, restarts: 0, launches: 1, pagesOpened: 1, pages: 1 });
+        // After the 2nd and the 4th render.
+        expect(stats.collections).to.equal(2);
+      } finally {
+        await collecting.close();
+      }
+    });
+
     it('replaces Chromium when its memory is above the limit, every render printed', async function () {
       this.timeout(60_000);
       const heavy = new ChromiumPrinter({ pages: 1, maxMemoryMb: 1, memoryCheckMs: 0, maxRenders: 0 });

@@ -14,6 +14,11 @@ export interface ChromiumOptions {
   maxRenders: number;
   /** Renders after which a page is closed and a fresh one opened in its place; 0: never. */
   pageMaxRenders: number;
+  /**
+   * Renders after which a page's garbage is collected (its renderer's heaps), between two renders
+   * and without holding up the render that reached the count; 0: never.
+   */
+  pageGcRenders: number;
   /** Memory (PSS of Chromium's processes, in MiB) above which the browser is replaced; 0: no limit. */
   maxMemoryMb: number;
   /** Least time between two samples of Chromium's memory, in milliseconds (sampled after renders). */
@@ -30,7 +35,8 @@ const positive = (value: string | undefined): number | undefined => {
 /**
  * Defaults: CHROMIUM_PATH (/usr/bin/chromium), PDF_PAGES (the machine's available parallelism;
  * PDF_CONCURRENCY, its former name, is still read), PDF_QUEUE (16 per page), PDF_TIMEOUT_MS
- * (30 000, at least 1 000), PDF_MAX_RENDERS (1 000; 0: never), PDF_MAX_MEMORY_MB (1 536; 0: no
+ * (30 000, at least 1 000), PDF_MAX_RENDERS (1 000; 0: never), PDF_PAGE_MAX_RENDERS (250; 0: never),
+ * PDF_PAGE_GC_RENDERS (20; 0: never), PDF_MAX_MEMORY_MB (1 536; 0: no
  * limit), PDF_MEMORY_CHECK_MS (5 000).
  */
 export function chromiumOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ChromiumOptions {
@@ -41,7 +47,8 @@ export function chromiumOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ch
     queue: positive(env.PDF_QUEUE) ?? pages * 16,
     timeoutMs: Math.max(1000, positive(env.PDF_TIMEOUT_MS) || 30_000),
     maxRenders: positive(env.PDF_MAX_RENDERS) ?? 1000,
-    pageMaxRenders: positive(env.PDF_PAGE_MAX_RENDERS) ?? 10,
+    pageMaxRenders: positive(env.PDF_PAGE_MAX_RENDERS) ?? 250,
+    pageGcRenders: positive(env.PDF_PAGE_GC_RENDERS) ?? 20,
     maxMemoryMb: positive(env.PDF_MAX_MEMORY_MB) ?? 1536,
     memoryCheckMs: positive(env.PDF_MEMORY_CHECK_MS) ?? 5000,
   };
@@ -58,6 +65,7 @@ export function resolveChromiumOptions(options: Partial<ChromiumOptions> = {}, e
     timeoutMs: options.timeoutMs ?? defaults.timeoutMs,
     maxRenders: options.maxRenders ?? defaults.maxRenders,
     pageMaxRenders: options.pageMaxRenders ?? defaults.pageMaxRenders,
+    pageGcRenders: options.pageGcRenders ?? defaults.pageGcRenders,
     maxMemoryMb: options.maxMemoryMb ?? defaults.maxMemoryMb,
     memoryCheckMs: options.memoryCheckMs ?? defaults.memoryCheckMs,
   };

@@ -109,6 +109,11 @@ export class Tab {
     return this.page.close();
   }
 
+  /** Collects the garbage of the page's renderer (its JavaScript and DOM heaps). */
+  async collectGarbage(): Promise<void> {
+    await this.session.send('HeapProfiler.collectGarbage');
+  }
+
   /** The page's document becomes `html`; resolves once it has loaded (its data: images decoded). */
   private async load(html: string): Promise<void> {
     let listener: ((event: { name: string; frameId: string }) => void) | undefined;
