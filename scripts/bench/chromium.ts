@@ -3,8 +3,9 @@
  *
  * - the floor: one warm browser launched as the service launches it (same executable, same flags,
  *   fresh profile), as many warm pages as the service keeps, and for each document
- *   `page.setContent(request.html)` then `page.pdf(chromiumPdfOptions(request))` (tagged, outline,
- *   header and footer: the service's exact options, through puppeteer's own calls) and nothing
+ *   `page.setContent(request.html)` then `page.pdf(chromiumPdfOptions())` (tagged, outline, the header
+ *   and footer as the HTML's margin boxes: the service's exact request and options, through
+ *   puppeteer's own calls) and nothing
  *   else: no anchors, no pdf-lib parsing or finishing, no HTTP, no validation or DOCX/HTML stages;
  * - a browser launched per request: launch, open a page, print the same, close.
  */
@@ -15,7 +16,7 @@ import type { PrintRequest } from '../../src/engines/pdf/printer.js';
 /** Prints the request on a page: the floor's whole work. */
 async function print(page: Page, request: PrintRequest): Promise<Uint8Array> {
   await page.setContent(request.html, { waitUntil: 'load', timeout: 0 });
-  return page.pdf(chromiumPdfOptions(request));
+  return page.pdf(chromiumPdfOptions());
 }
 
 /** One warm browser and a fixed set of warm pages; a print waits for a free page. */

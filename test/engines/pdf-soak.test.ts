@@ -14,6 +14,7 @@ import { expect } from 'chai';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ChromiumPrinter, processTreeMemory } from '../../src/engines/pdf/chromium/index.js';
+import { marginBoxesCss } from '../../src/engines/pdf/margins.js';
 import type { PrintRequest } from '../../src/engines/pdf/printer.js';
 
 setFlagsFromString('--expose-gc');
@@ -25,9 +26,7 @@ const MIB = 1024 * 1024;
 
 function request(i: number): PrintRequest {
   return {
-    html: `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>@page { size: A4; margin: 20mm; }</style></head><body><h1>Attestation n° ${i}</h1><p>La structure atteste que ${i} heures d’insertion ont été réalisées.</p><p><a data-pdf-anchor="Signature_${i}">Signature</a></p></body></html>`,
-    header: '<div style="font-size:8pt">Attestation</div>',
-    footer: '<div style="font-size:8pt">Page {{page}} sur {{pages}}</div>',
+    html: `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>@page { size: A4; margin: 20mm; } ${marginBoxesCss('Attestation', 'Page {{page}} sur {{pages}}')}</style></head><body><h1>Attestation n° ${i}</h1><p>La structure atteste que ${i} heures d’insertion ont été réalisées.</p><p><a data-pdf-anchor="Signature_${i}">Signature</a></p></body></html>`,
   };
 }
 

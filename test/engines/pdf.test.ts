@@ -6,6 +6,7 @@ import { BusyError, RenderUnavailableError } from '../../src/core/errors.js';
 import { ANCHOR_URI_PREFIX } from '../../src/engines/pdf/chromium/anchors.js';
 import { ChromiumPrinter, chromiumPdfOptions } from '../../src/engines/pdf/chromium/index.js';
 import type { PrintedPdf, PrintRequest } from '../../src/engines/pdf/printer.js';
+import { marginBoxesCss } from '../../src/engines/pdf/margins.js';
 import { Generator } from '../../src/generator.js';
 import { fixture, pdfPages, withValue } from '../support/documents.js';
 import { bodyWords } from '../support/parity.js';
@@ -20,13 +21,13 @@ async function printedPages(printed: PrintedPdf): Promise<string[]> {
 /** A small document: `paragraphs` paragraphs, page tokens in the footer. */
 function smallRequest(text: string, paragraphs = 1): PrintRequest {
   const body = Array.from({ length: paragraphs }, (_, i) => `<p>${text} ${i + 1}</p>`).join('');
-  return { html: `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>@page { size: A4; margin: 20mm; }</style></head><body>${body}</body></html>`, header: '', footer: '<div style="font-size:8pt">Page {{page}} sur {{pages}}</div>' };
+  return { html: `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>@page { size: A4; margin: 20mm; } ${marginBoxesCss('', 'Page {{page}} sur {{pages}}')}</style></head><body>${body}</body></html>` };
 }
 
 /** A document that takes seconds to print (hundreds of pages of table). */
 function slowRequest(): PrintRequest {
   const rows = Array.from({ length: 6000 }, (_, i) => `<tr><td>Ligne ${i}</td><td>${'texte '.repeat(20)}</td></tr>`).join('');
-  return { html: `<!DOCTYPE html><html><body><table>${rows}</table></body></html>`, header: '', footer: '' };
+  return { html: `<!DOCTYPE html><html><body><table>${rows}</table></body></html>` };
 }
 
 const until = async (condition: () => boolean, ms = 10_000) => {
@@ -126,9 +127,9 @@ describe('PDF', () => {
       const request = await generator.printRequest('convention', data);
       expect(request.html).to.contain('<!DOCTYPE html>').and.to.contain('Article I – Objet de la convention');
       expect(request.html).to.contain('data-pdf-anchor="Signature_Bernard_LEFEVRE"');
-      expect(request.header).to.contain(HEADER);
-      expect(request.footer).to.contain('Page {{page}} sur {{pages}}');
-      for (const part of [request.html, request.header, request.footer]) expect(part).not.to.match(/pageNumber|totalPages|urn:/);
+      expect(request.html).to.contain(`@top-center { content: "${HEADER}";`);
+      expect(request.html).to.contain(' – Page " counter(page) " sur " counter(pages);');
+      expect(request.html).not.to.match(/\{\{pages?\}\}|pageNumber|totalPages|urn:/);
       const doc = await generator.generate('convention', data, { format: 'pdf' });
       expect(Object.keys(doc.timings!)).to.include.members(['validation', 'viewModel', 'html', 'print', 'finishing', 'total']);
       expect(Object.values(doc.timings!).every((ms) => typeof ms === 'number' && ms >= 0)).to.equal(true);
@@ -165,7 +166,7 @@ describe('PDF', () => {
 
     it('runs no page script and lets no request out', async () => {
       const html = `<html><head><link rel="stylesheet" href="${url}/style.css"></head><body><p id="p">avant</p><img src="${url}/image.png"><script>document.getElementById('p').textContent = 'script exécuté'; fetch('${url}/fetch');</script><iframe src="${url}/frame"></iframe></body></html>`;
-      const printed = await printer.print({ html, header: '', footer: '' });
+      const printed = await printer.print({ html });
       const text = (await printedPages(printed)).join(' ');
       expect(text).to.contain('avant').and.not.to.contain('script exécuté');
       expect(requests).to.equal(0);
@@ -178,7 +179,7 @@ describe('PDF', () => {
         await single.warm();
         // A refresh after a second: the print is done by then, and the page then navigates away while idle.
         const refresh = `<html><head><meta http-equiv="refresh" content="1;url=${url}/ailleurs"></head><body><p>Redirigé</p></body></html>`;
-        expect((await printedPages(await single.print({ html: refresh, header: '', footer: '' }))).join(' ')).to.contain('Redirigé');
+        expect((await printedPages(await single.print({ html: refresh }))).join(' ')).to.contain('Redirigé');
         await new Promise((resolve) => setTimeout(resolve, 2000));
         const next = await single.print(smallRequest('Suivant'));
         expect((await printedPages(next)).join(' ')).to.contain('Suivant 1');
@@ -192,14 +193,15 @@ describe('PDF', () => {
       }
     });
 
-    it('numbers the pages from the neutral tokens, and reports the anchors without their links', async () => {
-      const html = `<!DOCTYPE html><html><head><style>@page { size: A4; margin: 20mm; } .zone { height: 30mm; width: 60mm; border: 1px solid; }</style></head><body>
+    it('numbers the pages in the margin boxes (escaped braces stay text), and reports the anchors without their links', async () => {
+      const margins = marginBoxesCss('En-tête &#123;&#123;page}} « "cité" » \\ fin', 'Page {{page}} sur {{pages}}');
+      const html = `<!DOCTYPE html><html><head><style>@page { size: A4; margin: 20mm; } ${margins} .zone { height: 30mm; width: 60mm; border: 1px solid; }</style></head><body>
         <p>Première page</p><div style="break-after: page"></div>
         <p>Seconde page</p><div class="zone" data-pdf-anchor="Zone « B »"></div><p><a class="lien" data-pdf-anchor="Lien_C">ici</a></p></body></html>`;
-      const printed = await printer.print({ html, header: '<div style="font-size:8pt">En-tête &#123;&#123;page}}</div>', footer: '<div style="font-size:8pt">Page {{page}} sur {{pages}}</div>' });
+      const printed = await printer.print({ html });
       const pages = await printedPages(printed);
       expect(pages).to.have.length(2);
-      expect(pages[0]).to.contain('Page 1 sur 2').and.to.contain('En-tête {{page}}');
+      expect(pages[0]).to.contain('Page 1 sur 2').and.to.contain('En-tête {{page}} « "cité" » \\ fin');
       expect(pages[1]).to.contain('Page 2 sur 2');
       expect(printed.anchors.map((a) => [a.name, a.page])).to.deep.equal([['Zone « B »', 1], ['Lien_C', 1]]);
       const [zone] = printed.anchors;
@@ -211,12 +213,10 @@ describe('PDF', () => {
       expect(annots).to.have.length(0);
     });
 
-    it('gives page.pdf the request’s header and footer with Chromium’s own page numbers', () => {
-      const options = chromiumPdfOptions({ html: '<p>x</p>', header: '<div>A {{page}}</div>', footer: '<div>{{page}}/{{pages}}</div>' });
-      expect(options).to.include({ format: 'A4', preferCSSPageSize: true, printBackground: true, displayHeaderFooter: true, tagged: true, outline: true });
-      expect(options.headerTemplate).to.contain('<div>A <span class="pageNumber"></span></div>');
-      expect(options.footerTemplate).to.contain('<div><span class="pageNumber"></span>/<span class="totalPages"></span></div>');
-      expect(chromiumPdfOptions({ html: '<p>x</p>', header: '', footer: '' }).displayHeaderFooter).to.equal(false);
+    it('prints with Chromium’s options and no header or footer template (the margins are the HTML’s)', () => {
+      const options = chromiumPdfOptions();
+      expect(options).to.include({ format: 'A4', preferCSSPageSize: true, printBackground: true, displayHeaderFooter: false, tagged: true, outline: true });
+      expect(options).not.to.have.any.keys('headerTemplate', 'footerTemplate');
     });
 
     it('refuses at once, with BusyError, a print beyond the queue, and prints the others', async () => {

@@ -22,7 +22,7 @@ const NOW = new Date('2026-11-25T10:00:00Z');
 const examples = () => listKinds().map((kind) => ({ kind, input: JSON.parse(readFileSync(kind.example, 'utf8')) as Record<string, unknown> }));
 
 /**
- * A printer that is not Chromium: one page per request with the footer's text, an anchor per
+ * A printer that is not Chromium: one page per request with a line of text, an anchor per
  * anchor of the HTML at a known place. The generator and the finishing must work with it alone.
  */
 class FakePrinter implements PdfPrinter {
@@ -38,8 +38,6 @@ class FakePrinter implements PdfPrinter {
     const font = await document.embedFont(StandardFonts.Helvetica);
     const page = document.addPage([595, 842]);
     page.drawText('Imprimé sans Chromium', { x: 50, y: 780, size: 12, font });
-    const footer = request.footer.replace(/<[^>]*>/g, '').replace('{{page}}', '1').replace('{{pages}}', '1');
-    page.drawText(footer.replace(/[^\x20-\x7e]/g, '?'), { x: 50, y: 30, size: 7, font });
     const names = [...request.html.matchAll(/data-pdf-anchor="([^"]*)"/g)].map((m) => m[1]!);
     return { document, anchors: names.map((name, i) => ({ name, page: 0, rect: [60, 100 + 120 * i, 260, 180 + 120 * i] })) };
   }
@@ -226,7 +224,7 @@ describe('Engine pipeline', () => {
       expect(printer.requests).to.have.length(1);
       expect(await generator.printRequest('convention', data, { now: NOW })).to.deep.equal(printer.requests[0]);
       const request = printer.requests[0]!;
-      expect(request.footer).to.contain('Page {{page}} sur {{pages}}');
+      expect(request.html).to.contain('Page " counter(page) " sur " counter(pages)');
       expect(request.html).to.contain('Article I – Objet de la convention');
 
       const pdf = await PDFDocument.load(doc.bytes, { updateMetadata: false });

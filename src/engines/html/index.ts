@@ -74,6 +74,8 @@ function markMissing(html: string): string {
 export interface LayoutOptions {
   /** "print" leaves out the on-screen header (the printer prints its own on every page). */
   media: 'screen' | 'print';
+  /** CSS of the printed page added after the layout's (the header and footer as margin boxes). */
+  pageCss?: string;
 }
 
 export function renderPage(doc: HtmlDocument, viewModel: BaseViewModel, options: LayoutOptions): string {
@@ -84,6 +86,7 @@ export function renderPage(doc: HtmlDocument, viewModel: BaseViewModel, options:
     reference: viewModel.document.reference,
     motsCles: viewModel.document.motsCles.join(', '),
     css: layout.css,
+    cssPage: options.pageCss ?? '',
     brouillon: viewModel.brouillon,
     filigrane: DRAFT_MARK,
     ecran: options.media === 'screen',

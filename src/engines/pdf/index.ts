@@ -1,18 +1,17 @@
 /**
  * PDF engine: builds the print request of a document (its HTML layout for print, the header and
- * footer taken from the DOCX, signature zones as anchors), has a PdfPrinter print it, then adds
+ * footer taken from the DOCX as CSS margin boxes, signature zones as anchors), has a PdfPrinter print it, then adds
  * properties and signature fields at the anchors (finalize.ts). Nothing here knows which printer
  * prints.
  */
 import type { BaseViewModel } from '../../core/kind.js';
 import { type HtmlDocument, renderPage } from '../html/index.js';
 import { finalizePdf } from './finalize.js';
+import { marginBoxesCss } from './margins.js';
 import { ANCHOR_ATTRIBUTE, type PrintedPdf, type PrintRequest } from './printer.js';
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
 export const PRODUCER = 'Générateur des documents de la clause sociale';
-
-const MARGIN_STYLE = "width:100%;margin:0 20mm;font-family:Arial,'Liberation Sans',sans-serif;font-size:7.5pt;color:#595959;";
 
 const escapeAttribute = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
@@ -29,11 +28,7 @@ export function markSignatureZones(body: string, viewModel: BaseViewModel): stri
 /** What a PDF of the document prints: the same request gives the same file. */
 export function buildPrintRequest(doc: HtmlDocument, viewModel: BaseViewModel): PrintRequest {
   const printable: HtmlDocument = { ...doc, body: markSignatureZones(doc.body, viewModel) };
-  return {
-    html: renderPage(printable, viewModel, { media: 'print' }),
-    header: `<div style="${MARGIN_STYLE}text-align:right;">${doc.header}</div>`,
-    footer: `<div style="${MARGIN_STYLE}text-align:center;">${doc.footer}</div>`,
-  };
+  return { html: renderPage(printable, viewModel, { media: 'print', pageCss: marginBoxesCss(doc.header, doc.footer) }) };
 }
 
 export interface FinishOptions {
@@ -48,6 +43,6 @@ export function finishPdf(printed: PrintedPdf, request: PrintRequest, viewModel:
     signatureFields: !viewModel.brouillon,
     now: options.now,
     producer: PRODUCER,
-    source: `${request.html}\u0000${request.header}\u0000${request.footer}`,
+    source: request.html,
   });
 }

@@ -5,8 +5,6 @@
  */
 import type { PDFDocument } from 'pdf-lib';
 
-export { PAGE_COUNT, PAGE_NUMBER } from '../page-tokens.js';
-
 /**
  * The attribute naming an anchor of the printed HTML: the printer reports the rectangle of each
  * element carrying it (its name is the attribute's value), e.g. where a signature field goes.
@@ -14,14 +12,12 @@ export { PAGE_COUNT, PAGE_NUMBER } from '../page-tokens.js';
 export const ANCHOR_ATTRIBUTE = 'data-pdf-anchor';
 
 export interface PrintRequest {
-  /** A complete HTML document (page size and margins in its CSS @page rule), with no script. */
-  html: string;
   /**
-   * Page header and footer: HTML fragments, styled inline, where the page tokens `{{page}}` and
-   * `{{pages}}` (PAGE_NUMBER, PAGE_COUNT) stand for the page number and the page count.
+   * A complete HTML document, with no script: page size and margins in its CSS @page rule, the
+   * page header and footer in its margin boxes (CSS Paged Media, `counter(page)` and
+   * `counter(pages)` for the page number and count; margins.ts).
    */
-  header: string;
-  footer: string;
+  html: string;
 }
 
 /** Where an anchor of the HTML was printed. */

@@ -12,7 +12,7 @@
  *
  * Pages run no script of their own and make no network request (tab.ts: JavaScript disabled, the
  * browser behind a proxy that does not exist); a page that navigated away is not reused. Page
- * numbers are Chromium's header/footer spans; anchors are printed as link annotations, read and
+ * numbers are the HTML's margin boxes (CSS counters); anchors are printed as link annotations, read and
  * removed (anchors.ts); structure ids are renumbered (normalise.ts): what leaves this folder is a
  * neutral PrintedPdf.
  */
@@ -21,7 +21,6 @@ import PQueue from 'p-queue';
 import { ParseSpeeds, PDFDocument } from 'pdf-lib';
 import type { Browser, PDFOptions } from 'puppeteer-core';
 import { BusyError, RenderUnavailableError } from '../../../core/errors.js';
-import { replacePageTokens } from '../../page-tokens.js';
 import { type PdfPrinter, type PrintedPdf, type PrinterStats, type PrintRequest } from '../printer.js';
 import { takeAnchors } from './anchors.js';
 import { launchChromium } from './launch.js';
@@ -32,24 +31,19 @@ import { Tab } from './tab.js';
 
 const MIB = 1024 * 1024;
 
-/** Chromium's header and footer template: the page tokens as its pageNumber/totalPages spans. */
-function marginTemplate(html: string): string {
-  return `<style>*{-webkit-print-color-adjust:exact;}</style>${replacePageTokens(html, '<span class="pageNumber"></span>', '<span class="totalPages"></span>')}`;
-}
-
 /**
- * The exact options of `page.pdf` for a request: A4 unless the HTML's CSS says otherwise, with
- * backgrounds, header and footer, tagged (accessible) and with an outline. No timeout of
- * puppeteer's own: the printer's time limit applies (`timeoutMs`).
+ * The exact options of `page.pdf`: A4 unless the HTML's CSS says otherwise, with backgrounds,
+ * tagged (accessible) and with an outline. The header and footer are margin boxes of the HTML's
+ * CSS, not Chromium's header and footer templates (laid out as a document of their own for every
+ * page: about a quarter of the print time of a six-page convention). No timeout of puppeteer's
+ * own: the printer's time limit applies (`timeoutMs`).
  */
-export function chromiumPdfOptions(request: PrintRequest): PDFOptions {
-  const margins = request.header !== '' || request.footer !== '';
+export function chromiumPdfOptions(): PDFOptions {
   return {
     format: 'A4',
     preferCSSPageSize: true,
     printBackground: true,
-    displayHeaderFooter: margins,
-    ...(margins ? { headerTemplate: marginTemplate(request.header), footerTemplate: marginTemplate(request.footer) } : {}),
+    displayHeaderFooter: false,
     tagged: true,
     outline: true,
     timeout: 0,
@@ -408,7 +402,7 @@ export class ChromiumPrinter implements PdfPrinter {
   }
 
   private printOn(tab: Tab, request: PrintRequest): Promise<Uint8Array> {
-    return tab.print(request.html, chromiumPdfOptions(request));
+    return tab.print(request.html, chromiumPdfOptions());
   }
 
   /** Out of the queue (the page is free again): the PDF parsed, its anchors taken, its ids renumbered. */
