@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
 import type { DocumentProperties, Signatory } from '../../core/kind.js';
 import type { PdfAnchor, PrintedPdf } from './printer.js';
+import { writePdf } from './writer.js';
 
 interface Zone {
   page: PDFPage;
@@ -44,9 +45,6 @@ function addSignatureField(pdf: PDFDocument, zone: Zone, signatory: Signatory): 
   acroForm.addField(ref);
   acroForm.dict.set(PDFName.of('SigFlags'), PDFNumber.of(1));
 }
-
-/** How every finalised PDF is written: fixed, rather than pdf-lib's defaults of the day. */
-const SAVE_OPTIONS = { useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY } as const;
 
 /**
  * Forgets what the printer wrote about itself and the moment of printing: every entry of the
@@ -90,7 +88,7 @@ export interface FinalizeOptions {
  * pdf-lib must not stamp the file (the printer parses it with `updateMetadata: false`); the
  * printer's Info entries (its name as Creator and Producer, the print time as CreationDate and
  * ModDate) are dropped and the properties set anew, the dates from the generation date (PDF dates,
- * in UTC, to the second); the file is written with fixed options and a /ID derived from its source.
+ * in UTC, to the second); the file is written in object streams (writer.ts) with a /ID derived from its source.
  */
 export async function finalizePdf(printed: PrintedPdf, options: FinalizeOptions): Promise<Buffer> {
   const pdf = printed.document;
@@ -114,5 +112,5 @@ export async function finalizePdf(printed: PrintedPdf, options: FinalizeOptions)
     }
   }
   setContentId(pdf, options);
-  return Buffer.from(await pdf.save(SAVE_OPTIONS));
+  return Buffer.from(await writePdf(pdf));
 }
