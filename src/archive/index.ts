@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { canSee, requireScope, visibleOr404, type Principal } from '../access/index.js';
 import { departures, mergeUnder } from '../core/dossier-merge.js';
 import { ConflictError, InvalidInputError, NotFoundError, type FieldError } from '../core/errors.js';
@@ -48,6 +49,8 @@ export interface GenerateResult {
   ecarts: FieldError[];
   /** The same request was already served: this is the stored document. */
   replay: boolean;
+  /** Milliseconds spent archiving the document (stored file, record and audit), when archived. */
+  archiveMs?: number;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -146,7 +149,9 @@ export async function generateDocument(store: Store, generator: Generator, princ
   }
 
   let record: DocumentRecord | undefined;
+  let archiveMs: number | undefined;
   if (mode === 'final' || request.archiveDraft) {
+    const archiving = performance.now();
     const saving = store.saveDocument(
       {
         kind: kind.id,
@@ -173,8 +178,9 @@ export async function generateDocument(store: Store, generator: Generator, princ
       throw error;
     }
     await store.audit({ organisationId: principal.organisation.id, cleId: principal.key.id, action: 'document.genere', cible: record.id, details: { kind: kind.id, format, mode, sha256: doc.sha256 } });
+    archiveMs = performance.now() - archiving;
   }
-  return { doc, record, dossier, ecarts, replay: false };
+  return { doc, record, dossier, ecarts, replay: false, archiveMs };
 }
 
 /** A stored document's file in a format: served from the archive (hash checked), or rebuilt from its stored input and kept. */

@@ -88,9 +88,15 @@ describe('archive, dossiers and keys', () => {
     expect(meta.body.donnees.reference).to.equal('CP-2026-014');
     const file = await request(app).get(`/api/v1/documents/${documentId}/file?format=pdf`).set(auth(admin)).buffer(true).parse(binary).expect(200);
     expect(Buffer.compare(file.body as Buffer, res.body as Buffer)).to.equal(0);
+    // Where the time went, in Server-Timing: the stages of the generation, then the archive.
+    const timing = new Map(String(res.headers['server-timing']).split(', ').map((entry) => [entry.split(';dur=')[0]!, Number(entry.split(';dur=')[1])]));
+    expect([...timing.keys()]).to.include.members(['validation', 'viewModel', 'html', 'print', 'finishing', 'total', 'archive']);
+    expect([...timing.values()].every((ms) => Number.isFinite(ms) && ms >= 0)).to.equal(true);
+    expect(timing.get('print')).to.be.below(timing.get('total')!);
     // A draft is kept only when asked.
     const draft = await request(app).post(`/api/v1/documents/convention?dossier=${dossierId}&format=docx&mode=draft`).set(auth(admin)).send({}).expect(200);
     expect(draft.headers['x-document-id']).to.equal(undefined);
+    expect(draft.headers['server-timing']).to.contain('docx;dur=').and.not.to.contain('archive');
     const kept = await request(app).post(`/api/v1/documents/convention?dossier=${dossierId}&format=docx&mode=draft&archiver=oui`).set(auth(admin)).send({}).expect(200);
     expect(kept.headers['x-document-id']).to.match(/^[0-9a-f-]{36}$/);
   });

@@ -140,6 +140,7 @@ for (const kind of listKinds()) {
           'X-Dossier-Id': { description: 'Identifiant du dossier du document.' },
           'X-Dossier-Ecarts': { description: 'Les champs où les données s’écartent du dossier\u00a0: liste JSON [{champ, message}] encodée pour une URL.' },
           'Idempotent-Replayed': { description: 'true quand le document rendu est celui d’une demande précédente de même clé d’idempotence.' },
+          'Server-Timing': { description: 'Durée de chaque étape de la génération, en millisecondes : validation, modèle de vue, DOCX, HTML, attente et impression du PDF, finition, archivage, total.' },
         },
       },
       ...generationProblems(),

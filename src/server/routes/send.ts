@@ -30,3 +30,14 @@ export function sendDocument(res: Response, doc: GeneratedDocument, disposition:
   res.send(doc.bytes);
 }
 
+
+/**
+ * A generation's stages as a Server-Timing header (W3C): `validation;dur=1.1, print;dur=70.4, …,
+ * total;dur=86.0, archive;dur=2.1`, in milliseconds. Durations only: nothing of the document.
+ */
+export function serverTiming(timings: Record<string, number | undefined>): string {
+  return Object.entries(timings)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]) && /^[A-Za-z][A-Za-z0-9]*$/.test(entry[0]))
+    .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
+    .join(', ');
+}
