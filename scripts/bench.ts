@@ -15,7 +15,8 @@
  *    Ours, (a) and (c) are measured in interleaved blocks (ours, floor, LibreOffice, LibreOffice,
  *    floor, ours) so that a drift of the machine's load weighs on each alike; printed as ratios,
  *    with the acceptance targets.
- * 3. The per-stage breakdown (the generator's own timings, in-process).
+ * 3. Where the time goes: at c=1, the stages of each request as the service reports them (Server-Timing),
+ *    archive and HTTP included; and the generator's own stage timings, in-process.
  * 4. The annual bilan of a large facilitator (50 000 follow-up records over 500 markets).
  *
  * A script, not a test: figures depend on the machine and on what else runs on it. Results are
@@ -43,7 +44,7 @@ import { convertLoad, ensureLibreOffice, LibreOfficeServer, type LibreOfficeSetu
 import { countProcesses, maxPeak, PeakSampler, toMiB, type MemoryPeak } from './bench/memory.js';
 import { num, ratio, table, yesNo } from './bench/report.js';
 import { buildIfStale, Service, startArguments } from './bench/service.js';
-import { figures, load, merge, type Figures, type LoadResult } from './bench/stats.js';
+import { figures, load, median, merge, type Figures, type LoadResult } from './bench/stats.js';
 
 const SECTIONS = ['floor', 'per-request', 'libreoffice', 'breakdown', 'bilan'] as const;
 
@@ -57,7 +58,7 @@ const { values } = parseArgs({
     'compare-concurrency': { type: 'string', default: '1,4' },
     warmup: { type: 'string', default: '3' },
     launches: { type: 'string', default: '8' },
-    'breakdown-requests': { type: 'string', default: '3' },
+    'breakdown-requests': { type: 'string', default: '10' },
     rows: { type: 'string', default: '50000' },
     markets: { type: 'string', default: '500' },
     'bilan-requests': { type: 'string', default: '3' },
@@ -113,6 +114,8 @@ interface Cell {
   figures: Figures;
   memory: MemoryPeak;
   firstError?: string;
+  /** At c=1: each measured request's Server-Timing stages and the client's latency. */
+  timed?: { stages: Record<string, number>; clientMs: number }[];
 }
 
 type Label = 'ours' | 'floor' | 'libreoffice' | 'per-request';
@@ -243,17 +246,20 @@ async function main(): Promise<void> {
     for (const [index, p] of plan.entries()) {
       const body = fixture(p.kind);
       const agent = new Agent({ keepAlive: true, maxSockets: p.concurrency });
+      let timed: Cell['timed'];
       const call = async () => {
-        await service.generate(agent, p.kind, p.format, body);
+        const answer = await service.generateTimed(agent, p.kind, p.format, body);
+        timed?.push({ stages: answer.stages, clientMs: answer.clientMs });
       };
       await load(Math.max(WARMUP, p.concurrency), p.concurrency, call);
+      if (p.concurrency === 1) timed = [];
       const { result, memory } = await measured(
         () => service.pid,
         () => load(REQUESTS, p.concurrency, call),
       );
       agent.destroy();
       if (service.child.exitCode !== null) throw new Error(`the service died:\n${service.tail()}`);
-      const cell: Cell = { ...p, figures: figures(result), memory, firstError: result.errors[0] };
+      const cell: Cell = { ...p, figures: figures(result), memory, firstError: result.errors[0], timed };
       cells.push(cell);
       log(
         `${p.kind} ${p.format} c=${p.concurrency}: median ${num(cell.figures.median)} ms, p95 ${num(cell.figures.p95)} ms, ` +
@@ -568,6 +574,36 @@ async function main(): Promise<void> {
   if (docxRows.length > 1) {
     out.push('');
     out.push(`DOCX at c=1, every kind: ${docxRows.map((c) => `${c.kind} ${num(c.figures.median)} ms`).join(', ')}.`);
+  }
+
+  const timedCells = cells.filter((c) => c.timed && c.timed.length > 0);
+  if (timedCells.length > 0) {
+    const names = [...STAGES, 'archive'].filter((s) => timedCells.some((c) => c.timed!.some((t) => t.stages[s] !== undefined)));
+    const rest = (t: { stages: Record<string, number>; clientMs: number }) => t.clientMs - (t.stages.total ?? 0) - (t.stages.archive ?? 0);
+    out.push('');
+    out.push(`## Where the time goes, through the HTTP API (c=1: medians of the service’s Server-Timing over the ${REQUESTS} requests of each cell)`);
+    out.push('');
+    out.push(
+      table(
+        ['kind', 'format', ...names, 'HTTP and rest', 'client'],
+        timedCells.map((c) => {
+          const med = (values: number[]) => (values.length > 0 ? num(median(values)) : '–');
+          return [
+            c.kind,
+            c.format,
+            ...names.map((s) => med(c.timed!.flatMap((t) => (t.stages[s] === undefined ? [] : [t.stages[s]!])))),
+            med(c.timed!.map(rest)),
+            med(c.timed!.map((t) => t.clientMs)),
+          ];
+        }),
+        ['left', 'left', ...names.map(() => 'right' as const), 'right', 'right'],
+      ),
+    );
+    out.push('');
+    out.push(
+      'total is the generation (the stages before it, each timed apart); archive is storing the file, its record and the audit line; ' +
+        'HTTP and rest is the client’s latency minus both (reading the request, routing, authentication, sending the file, the client).',
+    );
   }
 
   if (breakdown.length > 0) {

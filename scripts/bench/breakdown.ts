@@ -17,7 +17,7 @@ export interface StageRow {
   medians: Partial<Record<StageName, number>>;
 }
 
-export async function stageBreakdown(generator: Generator, kind: string, format: string, input: unknown, count: number, warmup = 2): Promise<StageRow> {
+export async function stageBreakdown(generator: Generator, kind: string, format: string, input: unknown, count: number, warmup = 5): Promise<StageRow> {
   for (let i = 0; i < warmup; i++) await generator.generate(kind, input, { format, mode: 'final' });
   const runs: StageTimings[] = [];
   for (let i = 0; i < count; i++) {

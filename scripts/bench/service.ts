@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { fromRoot } from '../../src/core/paths.js';
 
@@ -151,9 +152,21 @@ export class Service {
 
   /** POST /api/v1/documents/<kind>?format=<format>&mode=final; the document's bytes, or an error. */
   async generate(agent: Agent, kind: string, format: string, body: Buffer): Promise<Buffer> {
+    return (await this.generateTimed(agent, kind, format, body)).bytes;
+  }
+
+  /** The same, with the service's Server-Timing (milliseconds by stage) and the client's own latency. */
+  async generateTimed(agent: Agent, kind: string, format: string, body: Buffer): Promise<{ bytes: Buffer; stages: Record<string, number>; clientMs: number }> {
+    const started = performance.now();
     const res = await http(agent, `${this.base}/api/v1/documents/${kind}?format=${format}&mode=final`, { method: 'POST', headers: this.headers(body), body });
+    const clientMs = performance.now() - started;
     if (res.status !== 200) throw new Error(`HTTP ${res.status} for ${kind} ${format}: ${res.body.toString('utf8').slice(0, 300)}`);
-    return res.body;
+    const stages: Record<string, number> = {};
+    for (const entry of String(res.headers['server-timing'] ?? '').split(',')) {
+      const match = /^\s*([A-Za-z0-9]+);dur=([\d.]+)\s*$/.exec(entry);
+      if (match) stages[match[1]!] = Number(match[2]);
+    }
+    return { bytes: res.body, stages, clientMs };
   }
 
   async get(path: string): Promise<HttpResponse> {
