@@ -8,11 +8,17 @@ describe('PDF margins (CSS margin boxes)', () => {
   });
 
   it('reads the fragment’s escapes and line breaks, and escapes what CSS needs', () => {
-    expect(marginContent('A &amp; B &lt;C&gt; &#123;&#123;page}}')).to.equal('"A & B <C> {{page}}"');
+    expect(marginContent('A &amp; B &#123;&#123;page}}')).to.equal('"A \\26  B {{page}}"');
     expect(marginContent('Ligne 1<br>« Ligne 2 »')).to.equal('"Ligne 1\\a « Ligne 2 »"');
     expect(marginContent('Dit "oui" \\ non')).to.equal('"Dit \\"oui\\" \\\\ non"');
     // A value cannot close the string nor the rule.
     expect(marginContent('"; } body { display: none } x { content: "')).to.equal('"\\"; } body { display: none } x { content: \\""');
+  });
+
+  it('cannot close the style element it sits in', () => {
+    const css = marginBoxesCss('', 'Mairie &lt;/style&gt;&lt;p&gt;Injecté&lt;/p&gt; – Page {{page}}');
+    expect(css).not.to.match(/[<>&]/);
+    expect(css).to.contain('"Mairie \\3c /style\\3e \\3c p\\3e Injecté\\3c /p\\3e  – Page " counter(page)');
   });
 
   it('gives no box for an empty header or footer', () => {

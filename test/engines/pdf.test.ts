@@ -72,6 +72,14 @@ describe('PDF', () => {
       });
     });
 
+    it('prints markup typed in a value of the footer as text, the page intact', async () => {
+      const hostile = withValue(data, 'donneurOrdre.nom', 'Mairie </style><h1>Injecté</h1> "x" \\ {{page}}');
+      const pages = await pdfPages((await generator.generate('convention', hostile, { format: 'pdf' })).bytes);
+      const first = pages[0]!.split('\n').map((l) => l.replace(/[\u00A0\u202F]/g, ' ').trim());
+      expect(first.some((line) => line.startsWith('Mairie </style><h1>Injecté</h1> « x » \\ {{page}} / Maison de l’emploi') && line.endsWith(`Page 1 sur ${pages.length}`))).to.equal(true);
+      expect(first).not.to.include('Injecté');
+    });
+
     it('has one empty signature field per signatory, over its signature zone on the last page', async () => {
       const doc = await PDFDocument.load(pdf);
       const fields = doc.getForm().getFields();

@@ -26,10 +26,14 @@ function fragmentText(html: string): string {
     });
 }
 
-/** A CSS string: quotes and backslashes escaped, a line break as \A, other control characters by their code. */
+/**
+ * A CSS string: quotes and backslashes escaped, a line break as \A, other control characters by
+ * their code, and `<`, `>` and `&` by theirs too: the rule sits in a <style> element, which a
+ * "</style>" in a value would otherwise close.
+ */
 function cssString(text: string): string {
   // eslint-disable-next-line no-control-regex
-  const escaped = text.replace(/["\\\u0000-\u001f\u007f]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\${c.charCodeAt(0).toString(16)} `));
+  const escaped = text.replace(/["\\\u0000-\u001f\u007f<>&]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\${c.charCodeAt(0).toString(16)} `));
   return `"${escaped}"`;
 }
 
