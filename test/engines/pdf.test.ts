@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { PDFDocument, PDFSignature } from 'pdf-lib';
 import { BusyError, RenderUnavailableError } from '../../src/core/errors.js';
 import { ANCHOR_URI_PREFIX } from '../../src/engines/pdf/chromium/anchors.js';
-import { ChromiumPrinter, chromiumPdfOptions } from '../../src/engines/pdf/chromium/index.js';
+import { checkChromiumVersion, ChromiumPrinter, chromiumPdfOptions, MIN_CHROMIUM_MAJOR } from '../../src/engines/pdf/chromium/index.js';
 import type { PrintedPdf, PrintRequest } from '../../src/engines/pdf/printer.js';
 import { marginBoxesCss } from '../../src/engines/pdf/margins.js';
 import { Generator } from '../../src/generator.js';
@@ -409,6 +409,13 @@ describe('PDF', () => {
       } finally {
         await draining.close();
       }
+    });
+
+    it('refuses a Chromium too old to print the margin boxes, by its version', () => {
+      expect(() => checkChromiumVersion('HeadlessChrome/156.0.8078.114')).not.to.throw();
+      expect(() => checkChromiumVersion(`Chrome/${MIN_CHROMIUM_MAJOR}.0.0.0`)).not.to.throw();
+      expect(() => checkChromiumVersion('HeadlessChrome/120.0.6099.224')).to.throw(/Chromium 131 or later is needed .*HeadlessChrome\/120/);
+      expect(() => checkChromiumVersion('unknown')).to.throw(/or later is needed/);
     });
 
     it('says the engine is unavailable (transient) when Chromium cannot start', async () => {

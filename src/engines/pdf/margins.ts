@@ -20,8 +20,8 @@ function fragmentText(html: string): string {
     .replace(/<[^>]*>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
       const e = entity.toLowerCase();
-      if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-      if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
+      const code = e.startsWith('#x') ? parseInt(e.slice(2), 16) : e.startsWith('#') ? Number(e.slice(1)) : undefined;
+      if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
       return ENTITIES[e] ?? whole;
     });
 }
@@ -60,15 +60,16 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * The @page rule of the header (top margin, right-aligned, just above the text) and the footer
- * (bottom margin, centred, just below the text), each over the whole width between the side margins.
+ * The @page rule of the header (top margin, right-aligned) and the footer (bottom margin, centred),
+ * each over the whole width between the side margins and 10 mm from the paper's edge, where the
+ * DOCX templates put theirs (w:header="567" w:footer="567").
  */
 export function marginBoxesCss(header: string, footer: string): string {
   const top = marginContent(header);
   const bottom = marginContent(footer);
   const boxes = [
-    top === 'none' ? '' : `@top-center { content: ${top}; ${MARGIN_TEXT} width: 100%; text-align: right; vertical-align: bottom; padding-bottom: 7mm; }`,
-    bottom === 'none' ? '' : `@bottom-center { content: ${bottom}; ${MARGIN_TEXT} width: 100%; text-align: center; vertical-align: top; padding-top: 7mm; }`,
+    top === 'none' ? '' : `@top-center { content: ${top}; ${MARGIN_TEXT} width: 100%; text-align: right; vertical-align: top; padding-top: 10mm; }`,
+    bottom === 'none' ? '' : `@bottom-center { content: ${bottom}; ${MARGIN_TEXT} width: 100%; text-align: center; vertical-align: bottom; padding-bottom: 10mm; }`,
   ].filter((box) => box !== '');
   return boxes.length > 0 ? `@page { ${boxes.join(' ')} }` : '';
 }

@@ -27,6 +27,8 @@ export function documentsRouter({ generator, store, limits }: ServiceContext): R
     const disposition = (type: string) => (type.startsWith('text/html') ? 'inline' : 'attachment');
     if (!store) {
       const doc = await generator.generate(kind, res.locals.data, { format, mode });
+      const timing = serverTiming({ ...doc.timings });
+      if (timing) res.setHeader('Server-Timing', timing);
       sendDocument(res, doc, disposition(doc.contentType));
       return;
     }

@@ -24,7 +24,25 @@ export const CHROMIUM_ARGS = [
   '--proxy-bypass-list=<-loopback>',
 ];
 
-/** Launches a Chromium with the service's flags and a fresh profile folder, removed on close. */
+/**
+ * The oldest Chromium that prints the documents as they are meant: the page header and footer are
+ * CSS margin boxes (@page @top-center…), which Chromium prints since version 131 and an older one
+ * silently leaves out.
+ */
+export const MIN_CHROMIUM_MAJOR = 131;
+
+/** Refuses a browser older than MIN_CHROMIUM_MAJOR, from its version string ("HeadlessChrome/156.0.…"). */
+export function checkChromiumVersion(version: string): void {
+  const major = Number(/\/(\d+)\./.exec(version)?.[1]);
+  if (!Number.isFinite(major) || major < MIN_CHROMIUM_MAJOR) {
+    throw new Error(`Chromium ${MIN_CHROMIUM_MAJOR} or later is needed (page header and footer as CSS margin boxes); found "${version}"`);
+  }
+}
+
+/**
+ * Launches a Chromium with the service's flags and a fresh profile folder, removed on close; a
+ * browser too old to print the margins is closed and refused (checkChromiumVersion).
+ */
 export async function launchChromium(executablePath: string): Promise<Browser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   try {
@@ -47,6 +65,12 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
     const child = browser.process();
     if (child && child.exitCode === null) child.once('exit', cleanUp);
     else browser.once('disconnected', cleanUp);
+    try {
+      checkChromiumVersion(await browser.version());
+    } catch (error) {
+      await browser.close().catch(() => undefined);
+      throw error;
+    }
     return browser;
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
