@@ -6,24 +6,15 @@
  * and printing them costs next to nothing, where header and footer templates are laid out as
  * documents of their own for every page.
  */
+import { decodeHTML } from 'entities';
 import { PAGE_COUNT, PAGE_NUMBER } from '../page-tokens.js';
 
 /** Text of the margins, as the header of the DOCX templates (Arial 7.5 pt, grey). */
 const MARGIN_TEXT = "font-family: Arial, 'Liberation Sans', sans-serif; font-size: 7.5pt; line-height: 1.25; color: #595959; white-space: pre-wrap;";
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0' };
-
 /** The text of an HTML fragment of text and line breaks (what the HTML engine gives of a header). */
 function fragmentText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
-      const e = entity.toLowerCase();
-      const code = e.startsWith('#x') ? parseInt(e.slice(2), 16) : e.startsWith('#') ? Number(e.slice(1)) : undefined;
-      if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
-      return ENTITIES[e] ?? whole;
-    });
+  return decodeHTML(html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, ''));
 }
 
 /**

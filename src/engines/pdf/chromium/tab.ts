@@ -10,6 +10,7 @@
  * fails inside Chromium, without a round trip to this process per request as request
  * interception would cost. data: URLs (the templates' images) need no network.
  */
+import { decodeHTMLAttribute } from 'entities';
 import type { Browser, CDPSession, Page, PDFOptions } from 'puppeteer-core';
 import { ANCHOR_ATTRIBUTE } from '../printer.js';
 import { ANCHOR_URI_PREFIX, linkAnchors } from './anchors.js';
@@ -55,14 +56,6 @@ export function printToPdfParams(options: PDFOptions): Record<string, unknown> {
   };
 }
 
-const decodeAttribute = (value: string): string =>
-  value.replace(/&(#x[0-9a-f]+|#\d+|amp|quot|lt|gt|apos);/gi, (_, entity: string) => {
-    const e = entity.toLowerCase();
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
-    return { amp: '&', quot: '"', lt: '<', gt: '>', apos: "'" }[e] ?? '';
-  });
-
 /**
  * Anchors on links (`<a … data-pdf-anchor="name">`) get their href in the HTML itself, before
  * printing: no script to run in the page. Other anchored elements are left to `linkAnchors`,
@@ -70,7 +63,7 @@ const decodeAttribute = (value: string): string =>
  */
 export function linkAnchorsInHtml(html: string): { html: string; rest: boolean } {
   const pattern = new RegExp(`<a\\b([^<>]*?)\\s${ANCHOR_ATTRIBUTE}="([^"<>]*)"`, 'g');
-  const linked = html.replace(pattern, (_, before: string, name: string) => `<a${before} href="${ANCHOR_URI_PREFIX}${encodeURIComponent(decodeAttribute(name))}"`);
+  const linked = html.replace(pattern, (_, before: string, name: string) => `<a${before} href="${ANCHOR_URI_PREFIX}${encodeURIComponent(decodeHTMLAttribute(name))}"`);
   return { html: linked, rest: linked.includes(`${ANCHOR_ATTRIBUTE}=`) };
 }
 
