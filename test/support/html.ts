@@ -1,4 +1,5 @@
 /** Helpers of the web pages' tests: the text a reader sees, and a form as a browser would send it. */
+import type { Test } from 'supertest';
 
 /** Entities that mustache and the pages write. */
 export function decodeEntities(text: string): string {
@@ -55,4 +56,11 @@ export function formFields(html: string, action: string): [string, string][] {
     }
   }
   return out;
+}
+
+/** A request with these form fields (multipart, in their order), as a browser sends a form. */
+export function withFields(req: Test, fields: Iterable<[string, string]> | Record<string, string>): Test {
+  const entries = Symbol.iterator in fields ? fields : Object.entries(fields);
+  for (const [name, value] of entries) req.field(name, value);
+  return req;
 }

@@ -17,7 +17,7 @@ import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { fixture, withValue } from '../support/documents.js';
 import { binary } from '../support/http.js';
-import { plain, visibleText } from '../support/html.js';
+import { plain, visibleText, withFields } from '../support/html.js';
 
 type Data = Record<string, any>;
 const text = (html: string) => plain(visibleText(html));
@@ -35,11 +35,7 @@ describe('web: proposals, communes and background production (HTTP)', function (
   const app = createApp(generator);
   after(() => generator.close());
 
-  const post = (kind: string, fields: Record<string, string>) => {
-    const req = request(app).post(`/formulaires/${kind}`);
-    for (const [name, value] of Object.entries(fields)) req.field(name, value);
-    return req;
-  };
+  const post = (kind: string, fields: Record<string, string>) => withFields(request(app).post(`/formulaires/${kind}`), fields);
 
   describe('civility proposed from the title', () => {
     it('brings the form back with « Madame » pre-selected and marked, and produces nothing yet', async () => {
@@ -147,11 +143,8 @@ describe('web: proposals, communes and background production (HTTP)', function (
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const postSigned = (kind: string, fields: Record<string, string>) => {
-      const req = request(withStore).post(`/formulaires/${kind}`).set('Cookie', cookie).field('_csrf', csrf);
-      for (const [name, value] of Object.entries(fields)) req.field(name, value);
-      return req;
-    };
+    const postSigned = (kind: string, fields: Record<string, string>) =>
+      withFields(request(withStore).post(`/formulaires/${kind}`).set('Cookie', cookie).field('_csrf', csrf), fields);
 
     async function finished(id: string): Promise<void> {
       for (let i = 0; i < 200; i++) {

@@ -21,7 +21,7 @@ import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { fixture, withValue } from '../support/documents.js';
 import { binary } from '../support/http.js';
-import { decodeEntities, formFields, plain, visibleText } from '../support/html.js';
+import { decodeEntities, formFields, plain, visibleText, withFields } from '../support/html.js';
 
 type Data = Record<string, any>;
 
@@ -38,11 +38,7 @@ describe('web: dossiers on screen', () => {
   const today = todayInFrance();
   const text = (html: string) => plain(visibleText(html));
   const get = (path: string) => request(app).get(path).set('Cookie', cookie);
-  const post = (path: string, fields: [string, string][]) => {
-    const req = request(app).post(path).set('Cookie', cookie);
-    for (const [name, value] of fields) req.field(name, value);
-    return req;
-  };
+  const post = (path: string, fields: [string, string][]) => withFields(request(app).post(path).set('Cookie', cookie), fields);
   /** A convention's data whose term started `months` months ago (signature and entry into force). */
   const startedAgo = (months: number, changes: Data = {}) => {
     const start = addMonths(today, -months);

@@ -4,33 +4,14 @@ import request from 'supertest';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { fixture } from '../support/documents.js';
-
-/** The visible text of an HTML page: no tags, entities decoded, spaces normalised. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/[\s\u00A0\u202F]+/g, ' ');
-}
-
-/** Text with its no-break spaces as plain ones, to compare with what a test writes. */
-function plain(text: string): string {
-  return text.replace(/[\u00A0\u202F]/g, ' ');
-}
+import { plain, visibleText, withFields } from '../support/html.js';
 
 describe('web form, plain HTTP posts', () => {
   const generator = new Generator();
   const app = createApp(generator);
   after(() => generator.close());
 
-  const post = (kind: string, fields: Record<string, string>) => {
-    const req = request(app).post(`/formulaires/${kind}`);
-    for (const [name, value] of Object.entries(fields)) req.field(name, value);
-    return req;
-  };
+  const post = (kind: string, fields: Record<string, string>) => withFields(request(app).post(`/formulaires/${kind}`), fields);
 
   describe('French numbers', () => {
     it('reads « 1 200 000 » and « 5 % » typed in the form into the stored values', async () => {

@@ -7,17 +7,13 @@ import request from 'supertest';
 import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { fixture } from '../support/documents.js';
-import { decodeEntities, plain, visibleText } from '../support/html.js';
+import { decodeEntities, plain, visibleText, withFields } from '../support/html.js';
 
 describe('web: the preview in the form page', () => {
   const generator = new Generator();
   const app = createApp(generator);
   after(() => generator.close());
-  const post = (kind: string, fields: [string, string][]) => {
-    const req = request(app).post(`/formulaires/${kind}`);
-    for (const [name, value] of fields) req.field(name, value);
-    return req;
-  };
+  const post = (kind: string, fields: [string, string][]) => withFields(request(app).post(`/formulaires/${kind}`), fields);
   const srcdoc = (html: string) => decodeEntities(/<iframe title="Aperçu du document" srcdoc="([^"]*)" sandbox><\/iframe>/.exec(html)![1]!);
 
   it('offers « Aperçu » beside « Générer le document » on every form', async () => {

@@ -10,7 +10,7 @@ import { Generator } from '../../src/generator.js';
 import { createApp } from '../../src/server/app.js';
 import { dimensionner } from '../../src/sizing/index.js';
 import { fixture } from '../support/documents.js';
-import { decodeEntities, formFields, plain, visibleText } from '../support/html.js';
+import { decodeEntities, formFields, plain, visibleText, withFields } from '../support/html.js';
 
 type Data = Record<string, any>;
 
@@ -19,11 +19,7 @@ describe('web: the sizing on screen', () => {
   const app = createApp(generator);
   after(() => generator.close());
   const text = (html: string) => plain(visibleText(html));
-  const post = (path: string, fields: [string, string][]) => {
-    const req = request(app).post(path);
-    for (const [name, value] of fields) req.field(name, value);
-    return req;
-  };
+  const post = (path: string, fields: [string, string][]) => withFields(request(app).post(path), fields);
   const project = fixture('dimensionnement') as Data;
 
   it('offers a form of the project lot by lot, labelled in French', async () => {
