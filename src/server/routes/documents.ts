@@ -10,7 +10,7 @@ import { principal } from '../auth.js';
 import { readDocumentInput } from '../input.js';
 import { formatFromAccept } from '../negotiation.js';
 import { kindOf, queryString, resolveKind, type ServiceContext } from './context.js';
-import { sendDocument, serverTiming } from './send.js';
+import { sendDocument } from './send.js';
 
 /** Visible ASCII, no space: a key a client can repeat exactly. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,200}$/;
@@ -27,8 +27,6 @@ export function documentsRouter({ generator, store, limits }: ServiceContext): R
     const disposition = (type: string) => (type.startsWith('text/html') ? 'inline' : 'attachment');
     if (!store) {
       const doc = await generator.generate(kind, res.locals.data, { format, mode });
-      const timing = serverTiming({ ...doc.timings });
-      if (timing) res.setHeader('Server-Timing', timing);
       sendDocument(res, doc, disposition(doc.contentType));
       return;
     }
@@ -52,9 +50,7 @@ export function documentsRouter({ generator, store, limits }: ServiceContext): R
     if (result.dossier) res.setHeader('X-Dossier-Id', result.dossier.id);
     if (result.ecarts.length > 0) res.setHeader('X-Dossier-Ecarts', encodeURIComponent(JSON.stringify(result.ecarts.map((e) => ({ champ: e.path, message: e.message })))));
     if (result.replay) res.setHeader('Idempotent-Replayed', 'true');
-    const timing = serverTiming({ ...result.doc.timings, ...(result.archiveMs === undefined ? {} : { archive: result.archiveMs }) });
-    if (timing) res.setHeader('Server-Timing', timing);
-    sendDocument(res, result.doc, disposition(result.doc.contentType));
+    sendDocument(res, result.doc, disposition(result.doc.contentType), result.archiveMs === undefined ? {} : { archive: result.archiveMs });
   });
 
   return router;

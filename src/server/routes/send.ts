@@ -16,8 +16,14 @@ const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src dat
 export const PREVIEW_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-export function sendDocument(res: Response, doc: GeneratedDocument, disposition: 'attachment' | 'inline'): void {
+/**
+ * The document as the answer; `Server-Timing` says the time of each stage of its generation (none
+ * for a stored file served as it is), plus the answer's own (`archive`).
+ */
+export function sendDocument(res: Response, doc: GeneratedDocument, disposition: 'attachment' | 'inline', timings: Record<string, number> = {}): void {
   res.status(200);
+  const timing = serverTiming({ ...doc.timings, ...timings });
+  if (timing) res.setHeader('Server-Timing', timing);
   res.type(doc.contentType);
   if (disposition === 'attachment') res.attachment(doc.fileName);
   else res.setHeader('Content-Disposition', `inline; filename="${doc.fileName}"`);
@@ -35,7 +41,7 @@ export function sendDocument(res: Response, doc: GeneratedDocument, disposition:
  * A generation's stages as a Server-Timing header (W3C): `validation;dur=1.1, print;dur=70.4, …,
  * total;dur=86.0, archive;dur=2.1`, in milliseconds. Durations only: nothing of the document.
  */
-export function serverTiming(timings: Record<string, number | undefined>): string {
+function serverTiming(timings: Record<string, number | undefined>): string {
   return Object.entries(timings)
     .filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]) && /^[A-Za-z][A-Za-z0-9]*$/.test(entry[0]))
     .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
