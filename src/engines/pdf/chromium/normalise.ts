@@ -3,6 +3,7 @@
  * printer's promise that the same request gives the same document.
  */
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, type PDFObject, PDFRef, PDFString } from 'pdf-lib';
+import { resolved } from '../reader.js';
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -19,11 +20,15 @@ function textOf(value: PDFObject | undefined): string | undefined {
  * page rendered, so the names change from one render to the next. They are renamed here by their
  * order in the structure tree ("node00000001"…, the same fixed width as Chromium's), in the
  * elements' /ID, in the /Headers of their attributes and in the /IDTree name tree, rebuilt as one
- * sorted leaf.
+ * sorted leaf. A structure tree without an /IDTree has no ids (ISO 32000-1 §14.7.2: the tree is
+ * required as soon as one element has an id) and is left as it is, unread.
  */
 export function normaliseStructureIds(pdf: PDFDocument): void {
   const root = pdf.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
   if (!root) return;
+  const idTreeRef = root.get(PDFName.of('IDTree'));
+  const idTree = root.lookupMaybe(PDFName.of('IDTree'), PDFDict);
+  if (!idTree) return;
   const renamed = new Map<string, string>();
   const rename = (old: string): string => {
     let name = renamed.get(old);
@@ -38,7 +43,7 @@ export function normaliseStructureIds(pdf: PDFDocument): void {
   const elements: PDFDict[] = [];
   const seen = new Set<PDFDict>();
   const visit = (kid: PDFObject | undefined): void => {
-    const node = kid instanceof PDFRef ? pdf.context.lookup(kid) : kid;
+    const node = resolved(pdf.context, kid);
     if (node instanceof PDFArray) {
       for (let i = 0; i < node.size(); i++) visit(node.get(i));
       return;
@@ -57,8 +62,8 @@ export function normaliseStructureIds(pdf: PDFDocument): void {
     if (id !== undefined) element.set(PDFName.of('ID'), PDFString.of(rename(id)));
   }
   for (const element of elements) {
-    const attributes = element.lookup(PDFName.of('A'));
-    const owners = attributes instanceof PDFArray ? attributes.asArray().map((a) => pdf.context.lookup(a)) : [attributes];
+    const attributes = resolved(pdf.context, element.get(PDFName.of('A')));
+    const owners = attributes instanceof PDFArray ? attributes.asArray().map((a) => resolved(pdf.context, a)) : [attributes];
     for (const owner of owners) {
       if (!(owner instanceof PDFDict)) continue;
       const headers = owner.lookup(PDFName.of('Headers'));
@@ -70,9 +75,6 @@ export function normaliseStructureIds(pdf: PDFDocument): void {
     }
   }
 
-  const idTreeRef = root.get(PDFName.of('IDTree'));
-  const idTree = root.lookupMaybe(PDFName.of('IDTree'), PDFDict);
-  if (!idTree) return;
   const entries: [string, PDFObject][] = [];
   const collect = (node: PDFDict): void => {
     const names = node.lookupMaybe(PDFName.of('Names'), PDFArray);

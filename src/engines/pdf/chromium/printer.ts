@@ -18,16 +18,22 @@
  */
 import { performance } from 'node:perf_hooks';
 import PQueue from 'p-queue';
-import { ParseSpeeds, PDFDocument } from 'pdf-lib';
 import type { Browser, PDFOptions } from 'puppeteer-core';
 import { BusyError, RenderUnavailableError } from '../../../core/errors.js';
 import { type PdfPrinter, type PrintedPdf, type PrinterStats, type PrintRequest } from '../printer.js';
+import { readPdf } from '../reader.js';
 import { takeAnchors } from './anchors.js';
 import { launchChromium } from './launch.js';
 import { processTreePss } from './memory.js';
 import { normaliseStructureIds } from './normalise.js';
 import { resolveChromiumOptions, type ChromiumOptions } from './options.js';
 import { Tab } from './tab.js';
+
+/**
+ * What Chromium writes that neither the anchors, the ids' renumbering (which resolves the
+ * structure elements it walks) nor the finishing read: kept as bytes (reader.ts).
+ */
+const UNREAD_TYPES = ['StructElem', 'Font', 'FontDescriptor'];
 
 const MIB = 1024 * 1024;
 
@@ -407,8 +413,9 @@ export class ChromiumPrinter implements PdfPrinter {
 
   /** Out of the queue (the page is free again): the PDF parsed, its anchors taken, its ids renumbered. */
   private async read(printed: Printed): Promise<PrintedPdf> {
-    // Parsed at once (pdf-lib's default pauses every 100 objects, doubling the time for a few ms of work).
-    const document = await PDFDocument.load(printed.bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+    // Parsed at once (pdf-lib's default pauses every 100 objects, doubling the time for a few ms of
+    // work); the structure elements and fonts Chromium writes kept as bytes until something reads them.
+    const document = await readPdf(printed.bytes, { verbatimTypes: UNREAD_TYPES });
     const anchors = takeAnchors(document);
     normaliseStructureIds(document);
     return { document, anchors, timings: { queue: printed.queue, print: printed.print } };

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, PDFString, decodePDFRawStream } from 'pdf-lib';
+import { PDFVerbatim, readPdf, resolved } from '../../src/engines/pdf/reader.js';
+import { writePdf } from '../../src/engines/pdf/writer.js';
+
+/** Each object of a file as text, streams by their decoded contents (as pdf-lib reads them all). */
+async function objectsOf(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  const text = (object: PDFObject) => (object instanceof PDFRawStream ? `${object.dict.toString()} ${Buffer.from(decodePDFRawStream(object).decode()).toString('latin1')}` : object.toString());
+  return pdf.context.enumerateIndirectObjects().map(([ref, object]) => `${ref.toString()} ${text(object)}`);
+}
+
+interface Sample {
+  bytes: Uint8Array;
+  plain: PDFRef;
+  withString: PDFRef;
+  withEndobjText: PDFRef;
+  font: PDFRef;
+  stream: PDFRef;
+  attributes: PDFRef;
+}
+
+/**
+ * A small tagged file written without object streams (each object in the file as `N 0 obj … endobj`,
+ * as a printer writes it): structure elements with and without literal strings, a font, a stream
+ * whose dictionary starts with a kept type.
+ */
+async function sample(): Promise<Sample> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const page = pdf.addPage([595, 842]);
+  const { context } = pdf;
+  const root = context.register(context.obj({ Type: 'StructTreeRoot' }));
+  const attributes = context.register(context.obj({ O: 'Table', Headers: [PDFString.of('node00000001')] }));
+  const plain = context.register(context.obj({ Type: 'StructElem', S: 'P', P: root, Pg: page.ref, K: 0 }));
+  const withString = context.register(context.obj({ Type: 'StructElem', S: 'Figure', P: root, Alt: PDFString.of('Logo (rond)'), K: 1 }));
+  const withEndobjText = context.register(context.obj({ Type: 'StructElem', S: 'Figure', P: root, Alt: PDFString.of('x endobj 1 0 obj <<>> y'), K: 2 }));
+  const cell = context.register(context.obj({ Type: 'StructElem', S: 'TD', P: root, A: attributes, K: 3 }));
+  const font = context.register(context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica' }));
+  const stream = context.register(context.flateStream('BT ET endobj', { Type: 'StructElem' }));
+  (context.lookup(root) as PDFDict).set(PDFName.of('K'), context.obj([plain, withString, withEndobjText, cell]));
+  pdf.catalog.set(PDFName.of('StructTreeRoot'), root);
+  const bytes = await pdf.save({ useObjectStreams: false });
+  return { bytes, plain, withString, withEndobjText, font, stream, attributes };
+}
+
+describe('PDF reader (objects the finishing does not read kept as bytes)', () => {
+  it('keeps as bytes the dictionaries of the named types that hide nothing, and parses the others', async () => {
+    const s = await sample();
+    const pdf = await readPdf(s.bytes, { verbatimTypes: ['StructElem', 'Font'] });
+    const at = (ref: PDFRef) => pdf.context.lookup(ref);
+    expect(at(s.plain)).to.be.instanceOf(PDFVerbatim);
+    expect(at(s.font)).to.be.instanceOf(PDFVerbatim);
+    expect(String(at(s.plain))).to.match(/^<<\s*\/Type \/StructElem/).and.not.include('endobj');
+    // A literal string could hide an "endobj": parsed, its text whole.
+    expect(at(s.withString)).to.be.instanceOf(PDFDict);
+    expect(at(s.withEndobjText)).to.be.instanceOf(PDFDict);
+    expect((at(s.withEndobjText) as PDFDict).lookup(PDFName.of('Alt'), PDFString).decodeText()).to.equal('x endobj 1 0 obj <<>> y');
+    // A stream is parsed as a stream, whatever its dictionary's type; another type is parsed.
+    expect(at(s.stream)).to.be.instanceOf(PDFRawStream);
+    expect(at(s.attributes)).to.be.instanceOf(PDFDict);
+    expect(pdf.getPageCount()).to.equal(1);
+  });
+
+  it('writes the same objects as a full parse does', async () => {
+    const s = await sample();
+    const kept = await writePdf(await readPdf(s.bytes, { verbatimTypes: ['StructElem', 'Font'] }));
+    const full = await writePdf(await readPdf(s.bytes));
+    expect(await objectsOf(kept)).to.deep.equal(await objectsOf(full));
+    expect(Buffer.from(kept).toString('latin1')).to.include('/Type /ObjStm');
+  });
+
+  it('without kept types, reads what PDFDocument.load reads', async () => {
+    const s = await sample();
+    const ours = (await readPdf(s.bytes)).context.enumerateIndirectObjects().map(([ref, o]) => `${ref} ${o}`);
+    const theirs = (await PDFDocument.load(s.bytes, { updateMetadata: false })).context.enumerateIndirectObjects().map(([ref, o]) => `${ref} ${o}`);
+    expect(ours).to.deep.equal(theirs);
+  });
+
+  it('parses a kept object when resolved, and writes the changes made to it', async () => {
+    const s = await sample();
+    const pdf = await readPdf(s.bytes, { verbatimTypes: ['StructElem'] });
+    const element = resolved(pdf.context, s.plain);
+    expect(element).to.be.instanceOf(PDFDict);
+    expect(pdf.context.lookup(s.plain)).to.equal(element);
+    (element as PDFDict).set(PDFName.of('ID'), PDFString.of('node00000042'));
+    const back = await PDFDocument.load(await writePdf(pdf), { updateMetadata: false });
+    const written = back.context.lookup(s.plain, PDFDict);
+    expect(written.lookup(PDFName.of('ID'), PDFString).decodeText()).to.equal('node00000042');
+    expect(written.lookup(PDFName.of('K'), PDFNumber).asNumber()).to.equal(0);
+    // The structure tree still reaches every element.
+    const root = back.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict);
+    expect(root.lookup(PDFName.of('K'), PDFArray).size()).to.equal(4);
+  });
+});
