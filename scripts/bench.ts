@@ -1,6 +1,6 @@
 /**
  * Benchmark of document generation through the HTTP API, warm, as deployed: the compiled service
- * (`npm start`'s node command, `node --max-semi-space-size=2 dist/src/main.js`, built first when dist/ is stale) in a process of its own, with a
+ * (`npm start`'s node command, `node --max-semi-space-size=8 dist/src/main.js`, built first when dist/ is stale) in a process of its own, with a
  * temporary DATA_DIR (final documents are archived there, as in production).
  *
  * 1. Every kind × format × concurrency (1, 2, 4, 8): median and p95 latency, throughput, and the
