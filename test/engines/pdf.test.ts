@@ -7,6 +7,7 @@ import { ANCHOR_URI_PREFIX } from '../../src/engines/pdf/chromium/anchors.js';
 import { checkChromiumVersion, ChromiumPrinter, chromiumPdfOptions, MIN_CHROMIUM_MAJOR } from '../../src/engines/pdf/chromium/index.js';
 import type { PrintedPdf, PrintRequest } from '../../src/engines/pdf/printer.js';
 import { marginBoxesCss } from '../../src/engines/pdf/margins.js';
+import { writePdf } from '../../src/engines/pdf/writer.js';
 import { Generator } from '../../src/generator.js';
 import { fixture, pdfPages, withValue } from '../support/documents.js';
 import { bodyWords } from '../support/parity.js';
@@ -219,6 +220,11 @@ describe('PDF', () => {
       expect(y2 - y1).to.be.closeTo((30 * 72) / 25.4, 3);
       const annots = printed.document.getPages().flatMap((page) => page.node.Annots()?.asArray() ?? []);
       expect(annots).to.have.length(0);
+      // Nothing of the links is left in the file: no annotation, no link in the structure tree.
+      const written = await PDFDocument.load(await writePdf(printed.document), { updateMetadata: false });
+      const objects = written.context.enumerateIndirectObjects().map(([, object]) => object.toString()).join('\n');
+      expect(objects).not.to.include('x-pdf-anchor').and.not.to.include('/OBJR').and.not.to.match(/\/S \/Link\b/);
+      expect(objects).to.match(/\/S \/Span\b/).and.to.include('/StructTreeRoot');
     });
 
     it('prints with Chromium’s options and no header or footer template (the margins are the HTML’s)', () => {

@@ -1,10 +1,12 @@
 /**
  * Anchors in Chromium: the elements carrying the anchor attribute are made links to
  * "urn:x-pdf-anchor:<name>" just before printing; Chromium turns each link into a link annotation
- * carrying its rectangle, which is read back and removed here. Only this printer knows the trick.
+ * carrying its rectangle, which is read back and removed here, with what the tagged PDF says of
+ * it. Only this printer knows the trick.
  */
-import { PDFArray, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFRef, PDFString } from 'pdf-lib';
 import type { PdfAnchor } from '../printer.js';
+import { resolved } from '../reader.js';
 
 export const ANCHOR_URI_PREFIX = 'urn:x-pdf-anchor:';
 
@@ -37,10 +39,58 @@ function uriOf(annot: PDFDict): string | undefined {
   return undefined;
 }
 
+const name = (value: string) => PDFName.of(value);
+
+/** Takes the entry `key` out of a number tree (its /Nums, or those of its /Kids) and returns its value. */
+function takeNumberTreeEntry(pdf: PDFDocument, node: PDFDict, key: number): PDFObject | undefined {
+  const nums = node.lookupMaybe(name('Nums'), PDFArray);
+  for (let i = 0; nums && i + 1 < nums.size(); i += 2) {
+    const k = nums.lookup(i);
+    if (k instanceof PDFNumber && k.asNumber() === key) {
+      const value = nums.get(i + 1);
+      nums.remove(i + 1);
+      nums.remove(i);
+      return value;
+    }
+  }
+  const kids = node.lookupMaybe(name('Kids'), PDFArray);
+  for (let i = 0; kids && i < kids.size(); i++) {
+    const kid = resolved(pdf.context, kids.get(i));
+    const value = kid instanceof PDFDict ? takeNumberTreeEntry(pdf, kid, key) : undefined;
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /**
- * Removes the anchors' link annotations from every page and returns where they were, in reading
- * order: by page, then from top to bottom, then from left to right (Chromium writes the
- * annotations in an order of its own).
+ * What the tagged PDF says of a removed link annotation: its structure element (found through the
+ * /ParentTree entry of the annotation's /StructParent) loses the object reference to the
+ * annotation and becomes a /Span (the text is not a link), and the entry goes. The annotation is
+ * then cited nowhere and is not written.
+ */
+function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): void {
+  const key = annot.lookup(name('StructParent'));
+  const parentTree = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict)?.lookupMaybe(name('ParentTree'), PDFDict);
+  if (!(key instanceof PDFNumber) || !parentTree) return;
+  const element = resolved(pdf.context, takeNumberTreeEntry(pdf, parentTree, key.asNumber()));
+  if (!(element instanceof PDFDict)) return;
+  const citesAnnot = (kid: PDFObject | undefined) => {
+    const object = resolved(pdf.context, kid);
+    return object instanceof PDFDict && object.lookup(name('Type')) === name('OBJR') && object.get(name('Obj')) === ref;
+  };
+  const kids = resolved(pdf.context, element.get(name('K')));
+  if (kids instanceof PDFArray) {
+    for (let i = kids.size() - 1; i >= 0; i--) if (citesAnnot(kids.get(i))) kids.remove(i);
+  } else if (citesAnnot(element.get(name('K')))) {
+    element.set(name('K'), pdf.context.obj([]));
+  }
+  if (element.lookup(name('S')) === name('Link')) element.set(name('S'), name('Span'));
+}
+
+/**
+ * Removes the anchors' link annotations from every page, and from the structure tree (see untag),
+ * and returns where they were, in reading order: by page, then from top to bottom, then from left
+ * to right (Chromium writes the annotations in an order of its own).
  */
 export function takeAnchors(pdf: PDFDocument): PdfAnchor[] {
   const anchors: PdfAnchor[] = [];
@@ -49,6 +99,7 @@ export function takeAnchors(pdf: PDFDocument): PdfAnchor[] {
     if (!annots) return;
     const found: PdfAnchor[] = [];
     for (let i = annots.size() - 1; i >= 0; i--) {
+      const ref = annots.get(i);
       const annot = annots.lookup(i);
       if (!(annot instanceof PDFDict) || annot.lookup(PDFName.of('Subtype')) !== PDFName.of('Link')) continue;
       const uri = uriOf(annot);
@@ -56,6 +107,10 @@ export function takeAnchors(pdf: PDFDocument): PdfAnchor[] {
       const rect = annot.lookup(PDFName.of('Rect'), PDFArray).asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0));
       found.unshift({ name: decodeURIComponent(uri.slice(ANCHOR_URI_PREFIX.length)), page: pageIndex, rect: [rect[0] ?? 0, rect[1] ?? 0, rect[2] ?? 0, rect[3] ?? 0] });
       annots.remove(i);
+      if (ref instanceof PDFRef) {
+        untag(pdf, ref, annot);
+        pdf.context.delete(ref);
+      }
     }
     found.sort((a, b) => b.rect[3] - a.rect[3] || a.rect[0] - b.rect[0]);
     anchors.push(...found);
