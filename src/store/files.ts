@@ -5,8 +5,8 @@
  * Reading checks the hash: a file altered on disk is never served as if it were the original.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A stored file whose bytes no longer match their hash: a 500 for the client, a corruption alert in the log. */
@@ -19,9 +19,19 @@ export class CorruptionError extends Error {
 
 export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
+/** A file written (or found) by `FileArea.put`, held until released. */
+export interface PutFile {
+  hash: string;
+  created: boolean;
+  /** Ends the hold (once its row is written or given up); calling it again does nothing. */
+  release(): void;
+}
+
 export class FileArea {
   private readonly files: string;
   private readonly tmp: string;
+  /** Hashes being written or waiting for their row, with how many writers hold each. */
+  private readonly held = new Map<string, number>();
 
   constructor(root: string) {
     this.files = join(root, 'fichiers');
@@ -36,25 +46,42 @@ export class FileArea {
   }
 
   /**
-   * Writes the bytes under their hash (once: the same bytes are the same file); `created` says
-   * whether this call wrote it, so that a failed write of its row removes only what it added.
+   * Writes the bytes under their hash (once: the same bytes are the same file), off the event loop
+   * (the writing and the flush to disk wait in libuv's thread pool, not in the requests' thread).
+   * `created` says whether this call wrote it, so that a failed write of its row removes only what
+   * it added. The file is held from the call until `release()`: while its row is being written,
+   * another writer's rollback (`remove`) leaves it in place.
    */
-  put(bytes: Buffer): { hash: string; created: boolean } {
+  async put(bytes: Buffer): Promise<PutFile> {
     const hash = sha256(bytes);
     const target = this.pathOf(hash);
-    if (existsSync(target)) return { hash, created: false };
-    mkdirSync(join(this.files, hash.slice(0, 2)), { recursive: true });
-    const temporary = join(this.tmp, `${hash}.${randomBytes(6).toString('hex')}`);
-    const fd = openSync(temporary, 'wx', 0o600);
+    // Held before anything is awaited: a rollback running meanwhile sees the hold.
+    this.held.set(hash, (this.held.get(hash) ?? 0) + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const count = (this.held.get(hash) ?? 1) - 1;
+      if (count > 0) this.held.set(hash, count);
+      else this.held.delete(hash);
+    };
     try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      if (existsSync(target)) return { hash, created: false, release };
+      await mkdir(join(this.files, hash.slice(0, 2)), { recursive: true });
+      const temporary = join(this.tmp, `${hash}.${randomBytes(6).toString('hex')}`);
+      const file = await open(temporary, 'wx', 0o600);
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temporary, target);
+      return { hash, created: true, release };
+    } catch (error) {
+      release();
+      throw error;
     }
-    renameSync(temporary, target);
-    return { hash, created: true };
   }
 
   async read(hash: string): Promise<Buffer> {
@@ -69,7 +96,9 @@ export class FileArea {
     return bytes;
   }
 
+  /** Removes the file of a hash, unless a write citing it is under way (see `put`). */
   remove(hash: string): void {
+    if (this.held.has(hash)) return;
     rmSync(this.pathOf(hash), { force: true });
   }
 

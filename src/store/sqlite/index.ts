@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { FileArea, sha256 } from '../files.js';
+import { FileArea, type PutFile, sha256 } from '../files.js';
 import { registerStore } from '../registry.js';
 import { JOB_SELECT, rowMappers, type Row } from '../rows.js';
 import type {
@@ -156,13 +156,10 @@ export class SqliteStore implements Store {
   async saveDocument(doc: NewDocument, files: NewFile[]): Promise<DocumentRecord> {
     const id = randomUUID();
     const creeLe = now();
-    const written: string[] = [];
+    const puts: PutFile[] = [];
     try {
-      const stored: StoredFile[] = files.map((f) => {
-        const { hash, created } = this.files.put(f.bytes);
-        if (created) written.push(hash);
-        return { format: f.format, contentType: f.contentType, fileName: f.fileName, sha256: hash, taille: f.bytes.length, creeLe };
-      });
+      for (const f of files) puts.push(await this.files.put(f.bytes));
+      const stored: StoredFile[] = files.map((f, i) => ({ format: f.format, contentType: f.contentType, fileName: f.fileName, sha256: puts[i]!.hash, taille: f.bytes.length, creeLe }));
       this.faults.afterFilesWritten?.();
       this.db.transaction(() => {
         this.db
@@ -176,10 +173,18 @@ export class SqliteStore implements Store {
       })();
       return { ...doc, id, fichiers: stored, creeLe };
     } catch (error) {
-      // Files written for this document only go with it.
-      for (const hash of written) if (!this.referenced(hash)) this.files.remove(hash);
+      // Files written for this document only go with it (not those another write is citing).
+      this.rollBack(puts);
       throw error;
+    } finally {
+      for (const put of puts) put.release();
     }
+  }
+
+  /** Removes the files these writes created that no row cites, once their holds are released. */
+  private rollBack(puts: PutFile[]): void {
+    for (const put of puts) put.release();
+    for (const put of puts) if (put.created && !this.referenced(put.hash)) this.files.remove(put.hash);
   }
 
   private referenced(hash: string): boolean {
@@ -187,15 +192,17 @@ export class SqliteStore implements Store {
   }
 
   async addFile(documentId: string, file: NewFile): Promise<StoredFile> {
-    const { hash, created } = this.files.put(file.bytes);
-    const stored: StoredFile = { format: file.format, contentType: file.contentType, fileName: file.fileName, sha256: hash, taille: file.bytes.length, creeLe: now() };
+    const put = await this.files.put(file.bytes);
+    const stored: StoredFile = { format: file.format, contentType: file.contentType, fileName: file.fileName, sha256: put.hash, taille: file.bytes.length, creeLe: now() };
     try {
       this.db
         .prepare('INSERT OR REPLACE INTO fichiers (document_id, format, content_type, file_name, sha256, taille, cree_le) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(documentId, stored.format, stored.contentType, stored.fileName, stored.sha256, stored.taille, stored.creeLe);
     } catch (error) {
-      if (created && !this.referenced(hash)) this.files.remove(hash);
+      this.rollBack([put]);
       throw error;
+    } finally {
+      put.release();
     }
     return stored;
   }
@@ -345,8 +352,12 @@ export class SqliteStore implements Store {
   }
 
   async setJobResult(id: string, bytes: Buffer): Promise<void> {
-    const { hash } = this.files.put(bytes);
-    this.db.prepare('UPDATE jobs SET resultat_sha = ?, resultat_taille = ?, modifie_le = ? WHERE id = ?').run(hash, bytes.length, now(), id);
+    const put = await this.files.put(bytes);
+    try {
+      this.db.prepare('UPDATE jobs SET resultat_sha = ?, resultat_taille = ?, modifie_le = ? WHERE id = ?').run(put.hash, bytes.length, now(), id);
+    } finally {
+      put.release();
+    }
   }
 
   async countPendingJobs(): Promise<number> {
