@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PDFDocument, PDFSignature } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, type PDFObject, PDFRef, PDFSignature } from 'pdf-lib';
 import { BusyError, RenderUnavailableError } from '../../src/core/errors.js';
 import { ANCHOR_URI_PREFIX } from '../../src/engines/pdf/chromium/anchors.js';
 import { checkChromiumVersion, ChromiumPrinter, chromiumPdfOptions, MIN_CHROMIUM_MAJOR } from '../../src/engines/pdf/chromium/index.js';
@@ -101,6 +101,34 @@ describe('PDF', () => {
       });
       expect(annots.join(' ')).not.to.contain(ANCHOR_URI_PREFIX);
       expect(annots.join(' ')).not.to.contain('/Link');
+    });
+
+    it('tags each signature field in the structure tree, in a Form element where its zone is read', async () => {
+      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict);
+      const nums = root.lookup(PDFName.of('ParentTree'), PDFDict).lookup(PDFName.of('Nums'), PDFArray);
+      const parentOf = new Map<number, PDFObject>();
+      for (let i = 0; i + 1 < nums.size(); i += 2) parentOf.set(nums.lookup(i, PDFNumber).asNumber(), nums.get(i + 1));
+      const keys = [...parentOf.keys()];
+      expect(keys, 'the parent tree is sorted').to.deep.equal([...keys].sort((a, b) => a - b));
+      const next = root.lookup(PDFName.of('ParentTreeNextKey'), PDFNumber).asNumber();
+      for (const field of doc.getForm().getFields()) {
+        const widget = field.acroField.getWidgets()[0]!;
+        const key = widget.dict.lookup(PDFName.of('StructParent'), PDFNumber).asNumber();
+        expect(key).to.be.below(next);
+        const form = doc.context.lookup(parentOf.get(key), PDFDict);
+        expect(form.lookup(PDFName.of('S'))).to.equal(PDFName.of('Form'));
+        const objr = form.lookup(PDFName.of('K'), PDFArray).lookup(0, PDFDict);
+        expect(objr.lookup(PDFName.of('Type'))).to.equal(PDFName.of('OBJR'));
+        const widgetRef = doc.getPages().at(-1)!.node.Annots()!.asArray().find((ref) => doc.context.lookup(ref) === widget.dict);
+        expect(widgetRef).to.be.instanceOf(PDFRef);
+        expect(objr.get(PDFName.of('Obj'))).to.equal(widgetRef);
+        // Under the element of the signature zone (the zone's text, then the field), itself in the document's tree.
+        const zone = doc.context.lookup(form.get(PDFName.of('P')), PDFDict);
+        expect(zone.lookup(PDFName.of('S'))).to.equal(PDFName.of('Span'));
+        expect(zone.lookup(PDFName.of('K'), PDFArray).asArray()).to.include(parentOf.get(key));
+        expect(zone.get(PDFName.of('P'))).to.be.instanceOf(PDFRef);
+      }
     });
 
     it('carries the document properties', async () => {

@@ -8,15 +8,17 @@
  * bytes (see `finalizePdf`), so that a stored SHA-256 proves a document was not altered.
  */
 import { createHash } from 'node:crypto';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
 import type { DocumentProperties, Signatory } from '../../core/kind.js';
 import type { PdfAnchor, PrintedPdf } from './printer.js';
+import { resolved } from './reader.js';
 import { writePdf } from './writer.js';
 
 interface Zone {
   page: PDFPage;
   rect: PdfAnchor['rect'];
   name: string;
+  element?: PDFRef;
 }
 
 /** The anchors as zones of the document's pages (anchors out of the pages are ignored). */
@@ -24,8 +26,40 @@ function zonesOf(pdf: PDFDocument, anchors: PdfAnchor[]): Zone[] {
   const pages = pdf.getPages();
   return anchors.flatMap((anchor) => {
     const page = pages[anchor.page];
-    return page ? [{ page, rect: anchor.rect, name: anchor.name }] : [];
+    return page ? [{ page, rect: anchor.rect, name: anchor.name, ...(anchor.element ? { element: anchor.element } : {}) }] : [];
   });
+}
+
+const name = (value: string) => PDFName.of(value);
+
+/**
+ * Tags a widget in a tagged PDF (PDF/UA: a widget annotation sits in a Form structure element): a
+ * Form element added under the anchor's structure element, its content the widget (an object
+ * reference), and the widget's /StructParent leading back to it through the /ParentTree. Left
+ * untagged when the file has no structure tree, no element for the anchor, or a parent tree split
+ * in /Kids (Chromium writes one flat /Nums).
+ */
+function tagWidget(pdf: PDFDocument, zone: Zone, widgetRef: PDFRef, widget: PDFDict): void {
+  const root = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict);
+  const parentTree = root?.lookupMaybe(name('ParentTree'), PDFDict);
+  const nums = parentTree?.lookupMaybe(name('Nums'), PDFArray);
+  const parent = zone.element ? resolved(pdf.context, zone.element) : undefined;
+  if (!root || !parentTree || !nums || parentTree.has(name('Kids')) || !zone.element || !(parent instanceof PDFDict)) return;
+  let key = root.lookupMaybe(name('ParentTreeNextKey'), PDFNumber)?.asNumber() ?? 0;
+  for (let i = 0; i < nums.size(); i += 2) {
+    const k = nums.lookup(i);
+    if (k instanceof PDFNumber) key = Math.max(key, k.asNumber() + 1);
+  }
+  const form = pdf.context.register(
+    pdf.context.obj({ Type: 'StructElem', S: 'Form', P: zone.element, Pg: zone.page.ref, K: [pdf.context.obj({ Type: 'OBJR', Obj: widgetRef, Pg: zone.page.ref })] }),
+  );
+  const kids = resolved(pdf.context, parent.get(name('K')));
+  if (kids instanceof PDFArray) kids.push(form);
+  else parent.set(name('K'), kids === undefined ? pdf.context.obj([form]) : pdf.context.obj([parent.get(name('K'))!, form]));
+  nums.push(PDFNumber.of(key));
+  nums.push(form);
+  root.set(name('ParentTreeNextKey'), PDFNumber.of(key + 1));
+  widget.set(name('StructParent'), PDFNumber.of(key));
 }
 
 function addSignatureField(pdf: PDFDocument, zone: Zone, signatory: Signatory): void {
@@ -41,6 +75,7 @@ function addSignatureField(pdf: PDFDocument, zone: Zone, signatory: Signatory): 
   });
   const ref: PDFRef = pdf.context.register(widget);
   zone.page.node.addAnnot(ref);
+  tagWidget(pdf, zone, ref, widget);
   const acroForm = pdf.catalog.getOrCreateAcroForm();
   acroForm.addField(ref);
   acroForm.dict.set(PDFName.of('SigFlags'), PDFNumber.of(1));

@@ -3,7 +3,7 @@
  * places of its anchors out. Chromium is one implementation (chromium/); a test plugs in a fake
  * one. Nothing outside an implementation knows how it numbers pages or finds the anchors.
  */
-import type { PDFDocument } from 'pdf-lib';
+import type { PDFDocument, PDFRef } from 'pdf-lib';
 
 /**
  * The attribute naming an anchor of the printed HTML: the printer reports the rectangle of each
@@ -28,6 +28,11 @@ export interface PdfAnchor {
   page: number;
   /** Rectangle in PDF user space (points, origin bottom left): [x1, y1, x2, y2]. */
   rect: [number, number, number, number];
+  /**
+   * In a tagged PDF, the structure element of the anchored content, if the printer knows it: an
+   * annotation placed on the anchor is tagged under it, in reading order.
+   */
+  element?: PDFRef;
 }
 
 export interface PrintedPdf {

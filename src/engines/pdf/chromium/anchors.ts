@@ -66,14 +66,16 @@ function takeNumberTreeEntry(pdf: PDFDocument, node: PDFDict, key: number): PDFO
  * What the tagged PDF says of a removed link annotation: its structure element (found through the
  * /ParentTree entry of the annotation's /StructParent) loses the object reference to the
  * annotation and becomes a /Span (the text is not a link), and the entry goes. The annotation is
- * then cited nowhere and is not written.
+ * then cited nowhere and is not written. Returns the element (where an annotation put on the
+ * anchor is to be tagged).
  */
-function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): void {
+function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): PDFRef | undefined {
   const key = annot.lookup(name('StructParent'));
   const parentTree = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict)?.lookupMaybe(name('ParentTree'), PDFDict);
-  if (!(key instanceof PDFNumber) || !parentTree) return;
-  const element = resolved(pdf.context, takeNumberTreeEntry(pdf, parentTree, key.asNumber()));
-  if (!(element instanceof PDFDict)) return;
+  if (!(key instanceof PDFNumber) || !parentTree) return undefined;
+  const elementRef = takeNumberTreeEntry(pdf, parentTree, key.asNumber());
+  const element = resolved(pdf.context, elementRef);
+  if (!(element instanceof PDFDict)) return undefined;
   const citesAnnot = (kid: PDFObject | undefined) => {
     const object = resolved(pdf.context, kid);
     return object instanceof PDFDict && object.lookup(name('Type')) === name('OBJR') && object.get(name('Obj')) === ref;
@@ -85,6 +87,7 @@ function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): void {
     element.set(name('K'), pdf.context.obj([]));
   }
   if (element.lookup(name('S')) === name('Link')) element.set(name('S'), name('Span'));
+  return elementRef instanceof PDFRef ? elementRef : undefined;
 }
 
 /**
@@ -105,12 +108,14 @@ export function takeAnchors(pdf: PDFDocument): PdfAnchor[] {
       const uri = uriOf(annot);
       if (!uri?.startsWith(ANCHOR_URI_PREFIX)) continue;
       const rect = annot.lookup(PDFName.of('Rect'), PDFArray).asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0));
-      found.unshift({ name: decodeURIComponent(uri.slice(ANCHOR_URI_PREFIX.length)), page: pageIndex, rect: [rect[0] ?? 0, rect[1] ?? 0, rect[2] ?? 0, rect[3] ?? 0] });
+      const anchor: PdfAnchor = { name: decodeURIComponent(uri.slice(ANCHOR_URI_PREFIX.length)), page: pageIndex, rect: [rect[0] ?? 0, rect[1] ?? 0, rect[2] ?? 0, rect[3] ?? 0] };
       annots.remove(i);
       if (ref instanceof PDFRef) {
-        untag(pdf, ref, annot);
+        const element = untag(pdf, ref, annot);
+        if (element) anchor.element = element;
         pdf.context.delete(ref);
       }
+      found.unshift(anchor);
     }
     found.sort((a, b) => b.rect[3] - a.rect[3] || a.rect[0] - b.rect[0]);
     anchors.push(...found);
