@@ -74,7 +74,11 @@ function addSignatureField(pdf: PDFDocument, zone: Zone, signatory: Signatory): 
     TU: PDFHexString.fromText(`Signature de ${signatory.nom}, ${signatory.qualite}, ${signatory.organisation}`),
   });
   const ref: PDFRef = pdf.context.register(widget);
-  zone.page.node.addAnnot(ref);
+  // Into the page's /Annots as they are: pdf-lib's addAnnot would first "normalise" the page,
+  // wrapping its content in two new q/Q content streams.
+  const annots = zone.page.node.Annots();
+  if (annots) annots.push(ref);
+  else zone.page.node.set(PDFName.of('Annots'), pdf.context.obj([ref]));
   tagWidget(pdf, zone, ref, widget);
   const acroForm = pdf.catalog.getOrCreateAcroForm();
   acroForm.addField(ref);

@@ -7,6 +7,8 @@
  * `resolved` when some finishing step walks into one (the structure tree, when its ids are
  * renamed). Parsing the convention printed by Chromium: 3.3 → 1.6 ms; writing it: 3.0 → 2.0 ms.
  *
+ * The cross-reference table, which pdf-lib parses entry by entry and drops, is skipped.
+ *
  * An object is kept as bytes only when it is a dictionary whose first entry is `/Type /<type>`
  * and nothing in it can hide the end of the object: up to the first `endobj` there is no literal
  * string, comment or stream (where an `endobj` could be text or binary data). Any other object,
@@ -47,6 +49,7 @@ export class PDFVerbatim extends PDFObject {
 interface ParserInternals {
   readonly bytes: { offset(): number; moveTo(offset: number): void };
   readonly context: PDFContext;
+  maybeParseCrossRefSection(): unknown;
   parseIndirectObject(): Promise<PDFRef>;
   parseIndirectObjectHeader(): PDFRef;
   skipWhitespaceAndComments(): void;
@@ -57,6 +60,8 @@ interface ParserInternals {
 const DocumentOf = PDFDocument as unknown as new (context: PDFContext, ignoreEncryption: boolean, updateMetadata: boolean) => PDFDocument;
 
 const ENDOBJ = Buffer.from('endobj', 'latin1');
+const XREF = Buffer.from('xref', 'latin1');
+const TRAILER = Buffer.from('trailer', 'latin1');
 const STREAM = Buffer.from('stream', 'latin1');
 const TYPE = Buffer.from('/Type', 'latin1');
 /** White space (ISO 32000-1 §7.2.2). */
@@ -108,9 +113,20 @@ export interface ReadOptions {
  */
 export async function readPdf(bytes: Uint8Array, options: ReadOptions = {}): Promise<PDFDocument> {
   const parser = PDFParser.forBytesWithOptions(bytes, Number.POSITIVE_INFINITY, false, false) as unknown as ParserInternals;
+  const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // pdf-lib reads a classic cross-reference table entry by entry, then drops it (it finds the
+  // objects by reading them in order): the table is skipped, up to its trailer.
+  const parseCrossRefSection = parser.maybeParseCrossRefSection.bind(parser);
+  parser.maybeParseCrossRefSection = () => {
+    parser.skipWhitespaceAndComments();
+    const at = parser.bytes.offset();
+    const trailer = file.compare(XREF, 0, XREF.length, at, at + XREF.length) === 0 ? file.indexOf(TRAILER, at) : -1;
+    if (trailer < 0) return parseCrossRefSection();
+    parser.bytes.moveTo(trailer);
+    return undefined;
+  };
   const types = options.verbatimTypes ?? [];
   if (types.length > 0) {
-    const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const verbatim = new Set(types);
     const parseIndirectObject = parser.parseIndirectObject.bind(parser);
     parser.parseIndirectObject = async () => {
