@@ -181,10 +181,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Removes the files these writes created that no row cites, once their holds are released. */
+  /**
+   * Releases these writes' holds and removes their files that no row cites and no other write
+   * holds: whether this write created the file or found it (created by a write since given up).
+   */
   private rollBack(puts: PutFile[]): void {
     for (const put of puts) put.release();
-    for (const put of puts) if (put.created && !this.referenced(put.hash)) this.files.remove(put.hash);
+    for (const put of puts) if (!this.referenced(put.hash)) this.files.remove(put.hash);
   }
 
   private referenced(hash: string): boolean {
