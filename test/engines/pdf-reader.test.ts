@@ -15,6 +15,7 @@ interface Sample {
   plain: PDFRef;
   withString: PDFRef;
   withEndobjText: PDFRef;
+  withEndobjName: PDFRef;
   font: PDFRef;
   stream: PDFRef;
   attributes: PDFRef;
@@ -36,11 +37,12 @@ async function sample(): Promise<Sample> {
   const withEndobjText = context.register(context.obj({ Type: 'StructElem', S: 'Figure', P: root, Alt: PDFString.of('x endobj 1 0 obj <<>> y'), K: 2 }));
   const cell = context.register(context.obj({ Type: 'StructElem', S: 'TD', P: root, A: attributes, K: 3 }));
   const font = context.register(context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica' }));
+  const withEndobjName = context.register(context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'ABCDEF+Xendobj', FirstChar: 32 }));
   const stream = context.register(context.flateStream('BT ET endobj', { Type: 'StructElem' }));
   (context.lookup(root) as PDFDict).set(PDFName.of('K'), context.obj([plain, withString, withEndobjText, cell]));
   pdf.catalog.set(PDFName.of('StructTreeRoot'), root);
   const bytes = await pdf.save({ useObjectStreams: false });
-  return { bytes, plain, withString, withEndobjText, font, stream, attributes };
+  return { bytes, plain, withString, withEndobjText, withEndobjName, font, stream, attributes };
 }
 
 describe('PDF reader (objects the finishing does not read kept as bytes)', () => {
@@ -55,6 +57,9 @@ describe('PDF reader (objects the finishing does not read kept as bytes)', () =>
     expect(at(s.withString)).to.be.instanceOf(PDFDict);
     expect(at(s.withEndobjText)).to.be.instanceOf(PDFDict);
     expect((at(s.withEndobjText) as PDFDict).lookup(PDFName.of('Alt'), PDFString).decodeText()).to.equal('x endobj 1 0 obj <<>> y');
+    // So could a name: the dictionary does not end before it, so it is parsed, whole.
+    expect(at(s.withEndobjName)).to.be.instanceOf(PDFDict);
+    expect((at(s.withEndobjName) as PDFDict).lookup(PDFName.of('FirstChar'), PDFNumber).asNumber()).to.equal(32);
     // A stream is parsed as a stream, whatever its dictionary's type; another type is parsed.
     expect(at(s.stream)).to.be.instanceOf(PDFRawStream);
     expect(at(s.attributes)).to.be.instanceOf(PDFDict);

@@ -8,6 +8,8 @@ import { checkChromiumVersion, ChromiumPrinter, chromiumPdfOptions, MIN_CHROMIUM
 import type { PrintedPdf, PrintRequest } from '../../src/engines/pdf/printer.js';
 import { marginBoxesCss } from '../../src/engines/pdf/margins.js';
 import { writePdf } from '../../src/engines/pdf/writer.js';
+import { finalizePdf } from '../../src/engines/pdf/finalize.js';
+import type { Signatory } from '../../src/core/kind.js';
 import { Generator } from '../../src/generator.js';
 import { fixture, pdfPages, withValue } from '../support/documents.js';
 import { bodyWords } from '../support/parity.js';
@@ -253,6 +255,28 @@ describe('PDF', () => {
       const objects = written.context.enumerateIndirectObjects().map(([, object]) => object.toString()).join('\n');
       expect(objects).not.to.include('x-pdf-anchor').and.not.to.include('/OBJR').and.not.to.match(/\/S \/Link\b/);
       expect(objects).to.match(/\/S \/Span\b/).and.to.include('/StructTreeRoot');
+    });
+
+    it('tags a signature field at the end of the document when the printer gives no element for its zone', async () => {
+      const html = `<!DOCTYPE html><html lang="fr"><head><style>@page { size: A4; margin: 20mm; } .zone { height: 30mm; width: 60mm; }</style></head><body>
+        <h1>Titre</h1><p>Texte</p><div class="zone" data-pdf-anchor="Signature_A"></div></body></html>`;
+      const printed = await printer.print({ html });
+      expect(printed.anchors[0]!.element).to.be.instanceOf(PDFRef);
+      const anchors = printed.anchors.map(({ element: _element, ...anchor }) => anchor);
+      const signatory = { champ: 'Signature_A', nom: 'A', qualite: 'Maire', organisation: 'Commune', role: 'donneurOrdre' } as unknown as Signatory;
+      const bytes = await finalizePdf({ ...printed, anchors }, { properties: { titre: 'T', sujet: 'S', auteur: 'A', reference: 'R', motsCles: ['m'] }, signatories: [signatory], signatureFields: true, now: new Date('2027-01-15T09:00:00Z'), producer: 'P', source: html });
+      const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+      const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict);
+      const widget = doc.getForm().getFields()[0]!.acroField.getWidgets()[0]!;
+      const key = widget.dict.lookup(PDFName.of('StructParent'), PDFNumber).asNumber();
+      const nums = root.lookup(PDFName.of('ParentTree'), PDFDict).lookup(PDFName.of('Nums'), PDFArray).asArray();
+      const formRef = nums[nums.findIndex((n) => n instanceof PDFNumber && n.asNumber() === key) + 1];
+      const form = doc.context.lookup(formRef, PDFDict);
+      expect(form.lookup(PDFName.of('S'))).to.equal(PDFName.of('Form'));
+      const top = root.get(PDFName.of('K'));
+      expect(form.get(PDFName.of('P'))).to.equal(top instanceof PDFArray ? top.get(0) : top);
+      const kids = doc.context.lookup(form.get(PDFName.of('P')), PDFDict).lookup(PDFName.of('K'), PDFArray).asArray();
+      expect(kids.at(-1)).to.equal(formRef);
     });
 
     it('prints with Chromium’s options and no header or footer template (the margins are the HTML’s)', () => {

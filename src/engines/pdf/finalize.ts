@@ -34,24 +34,28 @@ const name = (value: string) => PDFName.of(value);
 
 /**
  * Tags a widget in a tagged PDF (PDF/UA: a widget annotation sits in a Form structure element): a
- * Form element added under the anchor's structure element, its content the widget (an object
- * reference), and the widget's /StructParent leading back to it through the /ParentTree. Left
- * untagged when the file has no structure tree, no element for the anchor, or a parent tree split
- * in /Kids (Chromium writes one flat /Nums).
+ * Form element added under the anchor's structure element (or, without one, at the end of the
+ * document's top element), its content the widget (an object reference), and the widget's
+ * /StructParent leading back to it through the /ParentTree. Left untagged when the file has no
+ * structure tree or a parent tree split in /Kids (Chromium writes one flat /Nums).
  */
 function tagWidget(pdf: PDFDocument, zone: Zone, widgetRef: PDFRef, widget: PDFDict): void {
   const root = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict);
   const parentTree = root?.lookupMaybe(name('ParentTree'), PDFDict);
   const nums = parentTree?.lookupMaybe(name('Nums'), PDFArray);
-  const parent = zone.element ? resolved(pdf.context, zone.element) : undefined;
-  if (!root || !parentTree || !nums || parentTree.has(name('Kids')) || !zone.element || !(parent instanceof PDFDict)) return;
+  // Under the anchor's element, or else (an anchor the printer could not place in the tree) at the
+  // end of the document's top element.
+  const top = root ? resolved(pdf.context, root.get(name('K'))) : undefined;
+  const parentRef = zone.element ?? (top instanceof PDFArray ? top.get(0) : root?.get(name('K')));
+  const parent = parentRef ? resolved(pdf.context, parentRef) : undefined;
+  if (!root || !parentTree || !nums || parentTree.has(name('Kids')) || !(parentRef instanceof PDFRef) || !(parent instanceof PDFDict)) return;
   let key = root.lookupMaybe(name('ParentTreeNextKey'), PDFNumber)?.asNumber() ?? 0;
   for (let i = 0; i < nums.size(); i += 2) {
     const k = nums.lookup(i);
     if (k instanceof PDFNumber) key = Math.max(key, k.asNumber() + 1);
   }
   const form = pdf.context.register(
-    pdf.context.obj({ Type: 'StructElem', S: 'Form', P: zone.element, Pg: zone.page.ref, K: [pdf.context.obj({ Type: 'OBJR', Obj: widgetRef, Pg: zone.page.ref })] }),
+    pdf.context.obj({ Type: 'StructElem', S: 'Form', P: parentRef, Pg: zone.page.ref, K: [pdf.context.obj({ Type: 'OBJR', Obj: widgetRef, Pg: zone.page.ref })] }),
   );
   const kids = resolved(pdf.context, parent.get(name('K')));
   if (kids instanceof PDFArray) kids.push(form);

@@ -14,9 +14,10 @@
  * string, comment or stream (where an `endobj` could be text or binary data). Any other object,
  * and any object of a file that is not laid out that way, is parsed as pdf-lib parses it.
  *
- * pdf-lib 1.17 has no hook for this: one method of its parser (`parseIndirectObject`) is replaced
- * on the parser instance, and the document is built from the parsed context as `PDFDocument.load`
- * builds it. Both are pinned by the tests of this module.
+ * pdf-lib 1.17 has no hook for this: two methods of its parser (`parseIndirectObject`,
+ * `maybeParseCrossRefSection`) are replaced on the parser instance, and the document is built from
+ * the parsed context as `PDFDocument.load` builds it. pdf-lib is pinned to 1.17.1 (package.json)
+ * and the tests of this module check each of these.
  */
 import { Buffer } from 'node:buffer';
 import { PDFContext, PDFDocument, PDFObject, PDFObjectParser, PDFParser, PDFRef } from 'pdf-lib';
@@ -69,6 +70,7 @@ const WHITE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 /** Bytes ending a name: white space and delimiters. */
 const NAME_END = new Set([...WHITE, 0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
 const LESS_THAN = 0x3c;
+const GREATER_THAN = 0x3e;
 const SOLIDUS = 0x2f;
 const LEFT_PARENTHESIS = 0x28;
 const PERCENT = 0x25;
@@ -99,6 +101,10 @@ function verbatimBody(file: Buffer, start: number, types: ReadonlySet<string>): 
   if (end < 0) return undefined;
   const body = file.subarray(start, end);
   if (body.includes(LEFT_PARENTHESIS) || body.includes(PERCENT) || body.includes(STREAM)) return undefined;
+  // The dictionary ends right before the keyword (it would not before an "endobj" inside a name, /Xendobj).
+  let last = body.length - 1;
+  while (last > 0 && WHITE.has(body[last]!)) last--;
+  if (body[last] !== GREATER_THAN || body[last - 1] !== GREATER_THAN) return undefined;
   return body;
 }
 

@@ -65,29 +65,38 @@ function takeNumberTreeEntry(pdf: PDFDocument, node: PDFDict, key: number): PDFO
 /**
  * What the tagged PDF says of a removed link annotation: its structure element (found through the
  * /ParentTree entry of the annotation's /StructParent) loses the object reference to the
- * annotation and becomes a /Span (the text is not a link), and the entry goes. The annotation is
- * then cited nowhere and is not written. Returns the element (where an annotation put on the
- * anchor is to be tagged).
+ * annotation and becomes a /Span (the text is not a link), and the entry goes. Says whether the
+ * annotation is cited no more (so that it need not be written), and which element held it (where
+ * an annotation put on the anchor is to be tagged).
  */
-function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): PDFRef | undefined {
+function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): { uncited: boolean; element?: PDFRef } {
   const key = annot.lookup(name('StructParent'));
+  // Not in the structure tree: nothing there cites it.
+  if (!(key instanceof PDFNumber)) return { uncited: true };
   const parentTree = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict)?.lookupMaybe(name('ParentTree'), PDFDict);
-  if (!(key instanceof PDFNumber) || !parentTree) return undefined;
+  if (!parentTree) return { uncited: false };
   const elementRef = takeNumberTreeEntry(pdf, parentTree, key.asNumber());
   const element = resolved(pdf.context, elementRef);
-  if (!(element instanceof PDFDict)) return undefined;
+  if (!(element instanceof PDFDict)) return { uncited: false };
   const citesAnnot = (kid: PDFObject | undefined) => {
     const object = resolved(pdf.context, kid);
     return object instanceof PDFDict && object.lookup(name('Type')) === name('OBJR') && object.get(name('Obj')) === ref;
   };
+  let removed = false;
   const kids = resolved(pdf.context, element.get(name('K')));
   if (kids instanceof PDFArray) {
-    for (let i = kids.size() - 1; i >= 0; i--) if (citesAnnot(kids.get(i))) kids.remove(i);
+    for (let i = kids.size() - 1; i >= 0; i--) {
+      if (citesAnnot(kids.get(i))) {
+        kids.remove(i);
+        removed = true;
+      }
+    }
   } else if (citesAnnot(element.get(name('K')))) {
     element.set(name('K'), pdf.context.obj([]));
+    removed = true;
   }
   if (element.lookup(name('S')) === name('Link')) element.set(name('S'), name('Span'));
-  return elementRef instanceof PDFRef ? elementRef : undefined;
+  return { uncited: removed, ...(elementRef instanceof PDFRef ? { element: elementRef } : {}) };
 }
 
 /**
@@ -111,9 +120,10 @@ export function takeAnchors(pdf: PDFDocument): PdfAnchor[] {
       const anchor: PdfAnchor = { name: decodeURIComponent(uri.slice(ANCHOR_URI_PREFIX.length)), page: pageIndex, rect: [rect[0] ?? 0, rect[1] ?? 0, rect[2] ?? 0, rect[3] ?? 0] };
       annots.remove(i);
       if (ref instanceof PDFRef) {
-        const element = untag(pdf, ref, annot);
+        const { uncited, element } = untag(pdf, ref, annot);
         if (element) anchor.element = element;
-        pdf.context.delete(ref);
+        // Written only if the structure tree still cites it somewhere this step did not look.
+        if (uncited) pdf.context.delete(ref);
       }
       found.unshift(anchor);
     }
