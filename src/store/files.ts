@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A stored file whose bytes no longer match their hash: a 500 for the client, a corruption alert in the log. */
 export class CorruptionError extends Error {
@@ -67,7 +67,6 @@ export class FileArea {
     };
     try {
       if (existsSync(target)) return { hash, created: false, release };
-      await mkdir(join(this.files, hash.slice(0, 2)), { recursive: true });
       const temporary = join(this.tmp, `${hash}.${randomBytes(6).toString('hex')}`);
       const file = await open(temporary, 'wx', 0o600);
       try {
@@ -76,7 +75,12 @@ export class FileArea {
       } finally {
         await file.close();
       }
-      await rename(temporary, target);
+      // Into its subfolder (first two hex digits), created the first time it is missing.
+      await rename(temporary, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        await mkdir(dirname(target), { recursive: true });
+        await rename(temporary, target);
+      });
       return { hash, created: true, release };
     } catch (error) {
       release();
