@@ -12,6 +12,14 @@ export function replacePageTokens(html: string, page: string, pages: string): st
   return html.split(PAGE_NUMBER).join(page).split(PAGE_COUNT).join(pages);
 }
 
+/** A header or footer fragment cut at its page tokens: the text pieces and the tokens, in order. */
+export function splitPageTokens(html: string): string[] {
+  return html.split(PAGE_NUMBER).flatMap((piece, i) => [
+    ...(i > 0 ? [PAGE_NUMBER] : []),
+    ...piece.split(PAGE_COUNT).flatMap((text, j) => (j > 0 ? [PAGE_COUNT, text] : [text])),
+  ]);
+}
+
 /** Escapes text for HTML, braces included (no text can form a page token). */
 export function escapeHtmlText(text: string): string {
   return text

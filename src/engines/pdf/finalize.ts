@@ -30,8 +30,6 @@ function zonesOf(pdf: PDFDocument, anchors: PdfAnchor[]): Zone[] {
   });
 }
 
-const name = (value: string) => PDFName.of(value);
-
 /**
  * Tags a widget in a tagged PDF (PDF/UA: a widget annotation sits in a Form structure element): a
  * Form element added under the anchor's structure element (or, without one, at the end of the
@@ -40,16 +38,16 @@ const name = (value: string) => PDFName.of(value);
  * structure tree or a parent tree split in /Kids (Chromium writes one flat /Nums).
  */
 function tagWidget(pdf: PDFDocument, zone: Zone, widgetRef: PDFRef, widget: PDFDict): void {
-  const root = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict);
-  const parentTree = root?.lookupMaybe(name('ParentTree'), PDFDict);
-  const nums = parentTree?.lookupMaybe(name('Nums'), PDFArray);
+  const root = pdf.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict);
+  const parentTree = root?.lookupMaybe(PDFName.of('ParentTree'), PDFDict);
+  const nums = parentTree?.lookupMaybe(PDFName.of('Nums'), PDFArray);
   // Under the anchor's element, or else (an anchor the printer could not place in the tree) at the
   // end of the document's top element.
-  const top = root ? resolved(pdf.context, root.get(name('K'))) : undefined;
-  const parentRef = zone.element ?? (top instanceof PDFArray ? top.get(0) : root?.get(name('K')));
+  const top = root ? resolved(pdf.context, root.get(PDFName.of('K'))) : undefined;
+  const parentRef = zone.element ?? (top instanceof PDFArray ? top.get(0) : root?.get(PDFName.of('K')));
   const parent = parentRef ? resolved(pdf.context, parentRef) : undefined;
-  if (!root || !parentTree || !nums || parentTree.has(name('Kids')) || !(parentRef instanceof PDFRef) || !(parent instanceof PDFDict)) return;
-  let key = root.lookupMaybe(name('ParentTreeNextKey'), PDFNumber)?.asNumber() ?? 0;
+  if (!root || !parentTree || !nums || parentTree.has(PDFName.of('Kids')) || !(parentRef instanceof PDFRef) || !(parent instanceof PDFDict)) return;
+  let key = root.lookupMaybe(PDFName.of('ParentTreeNextKey'), PDFNumber)?.asNumber() ?? 0;
   for (let i = 0; i < nums.size(); i += 2) {
     const k = nums.lookup(i);
     if (k instanceof PDFNumber) key = Math.max(key, k.asNumber() + 1);
@@ -57,13 +55,13 @@ function tagWidget(pdf: PDFDocument, zone: Zone, widgetRef: PDFRef, widget: PDFD
   const form = pdf.context.register(
     pdf.context.obj({ Type: 'StructElem', S: 'Form', P: parentRef, Pg: zone.page.ref, K: [pdf.context.obj({ Type: 'OBJR', Obj: widgetRef, Pg: zone.page.ref })] }),
   );
-  const kids = resolved(pdf.context, parent.get(name('K')));
+  const kids = resolved(pdf.context, parent.get(PDFName.of('K')));
   if (kids instanceof PDFArray) kids.push(form);
-  else parent.set(name('K'), kids === undefined ? pdf.context.obj([form]) : pdf.context.obj([parent.get(name('K'))!, form]));
+  else parent.set(PDFName.of('K'), kids === undefined ? pdf.context.obj([form]) : pdf.context.obj([parent.get(PDFName.of('K'))!, form]));
   nums.push(PDFNumber.of(key));
   nums.push(form);
-  root.set(name('ParentTreeNextKey'), PDFNumber.of(key + 1));
-  widget.set(name('StructParent'), PDFNumber.of(key));
+  root.set(PDFName.of('ParentTreeNextKey'), PDFNumber.of(key + 1));
+  widget.set(PDFName.of('StructParent'), PDFNumber.of(key));
 }
 
 function addSignatureField(pdf: PDFDocument, zone: Zone, signatory: Signatory): void {

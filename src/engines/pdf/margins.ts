@@ -7,7 +7,7 @@
  * documents of their own for every page.
  */
 import { decodeHTML } from 'entities';
-import { PAGE_COUNT, PAGE_NUMBER } from '../page-tokens.js';
+import { PAGE_COUNT, PAGE_NUMBER, splitPageTokens } from '../page-tokens.js';
 
 /** Text of the margins, as the header of the DOCX templates (Arial 7.5 pt, grey). */
 const MARGIN_TEXT = "font-family: Arial, 'Liberation Sans', sans-serif; font-size: 7.5pt; line-height: 1.25; color: #595959; white-space: pre-wrap;";
@@ -34,8 +34,7 @@ function cssString(text: string): string {
  */
 export function marginContent(fragment: string): string {
   const parts: string[] = [];
-  const tokens = new RegExp(`(${escapeRegExp(PAGE_NUMBER)}|${escapeRegExp(PAGE_COUNT)})`);
-  for (const piece of fragment.split(tokens)) {
+  for (const piece of splitPageTokens(fragment)) {
     if (piece === PAGE_NUMBER) parts.push('counter(page)');
     else if (piece === PAGE_COUNT) parts.push('counter(pages)');
     else {
@@ -44,10 +43,6 @@ export function marginContent(fragment: string): string {
     }
   }
   return parts.length > 0 ? parts.join(' ') : 'none';
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

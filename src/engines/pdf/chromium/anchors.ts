@@ -39,11 +39,9 @@ function uriOf(annot: PDFDict): string | undefined {
   return undefined;
 }
 
-const name = (value: string) => PDFName.of(value);
-
 /** Takes the entry `key` out of a number tree (its /Nums, or those of its /Kids) and returns its value. */
 function takeNumberTreeEntry(pdf: PDFDocument, node: PDFDict, key: number): PDFObject | undefined {
-  const nums = node.lookupMaybe(name('Nums'), PDFArray);
+  const nums = node.lookupMaybe(PDFName.of('Nums'), PDFArray);
   for (let i = 0; nums && i + 1 < nums.size(); i += 2) {
     const k = nums.lookup(i);
     if (k instanceof PDFNumber && k.asNumber() === key) {
@@ -53,7 +51,7 @@ function takeNumberTreeEntry(pdf: PDFDocument, node: PDFDict, key: number): PDFO
       return value;
     }
   }
-  const kids = node.lookupMaybe(name('Kids'), PDFArray);
+  const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
   for (let i = 0; kids && i < kids.size(); i++) {
     const kid = resolved(pdf.context, kids.get(i));
     const value = kid instanceof PDFDict ? takeNumberTreeEntry(pdf, kid, key) : undefined;
@@ -70,20 +68,20 @@ function takeNumberTreeEntry(pdf: PDFDocument, node: PDFDict, key: number): PDFO
  * an annotation put on the anchor is to be tagged).
  */
 function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): { uncited: boolean; element?: PDFRef } {
-  const key = annot.lookup(name('StructParent'));
+  const key = annot.lookup(PDFName.of('StructParent'));
   // Not in the structure tree: nothing there cites it.
   if (!(key instanceof PDFNumber)) return { uncited: true };
-  const parentTree = pdf.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict)?.lookupMaybe(name('ParentTree'), PDFDict);
+  const parentTree = pdf.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)?.lookupMaybe(PDFName.of('ParentTree'), PDFDict);
   if (!parentTree) return { uncited: false };
   const elementRef = takeNumberTreeEntry(pdf, parentTree, key.asNumber());
   const element = resolved(pdf.context, elementRef);
   if (!(element instanceof PDFDict)) return { uncited: false };
   const citesAnnot = (kid: PDFObject | undefined) => {
     const object = resolved(pdf.context, kid);
-    return object instanceof PDFDict && object.lookup(name('Type')) === name('OBJR') && object.get(name('Obj')) === ref;
+    return object instanceof PDFDict && object.lookup(PDFName.of('Type')) === PDFName.of('OBJR') && object.get(PDFName.of('Obj')) === ref;
   };
   let removed = false;
-  const kids = resolved(pdf.context, element.get(name('K')));
+  const kids = resolved(pdf.context, element.get(PDFName.of('K')));
   if (kids instanceof PDFArray) {
     for (let i = kids.size() - 1; i >= 0; i--) {
       if (citesAnnot(kids.get(i))) {
@@ -91,11 +89,11 @@ function untag(pdf: PDFDocument, ref: PDFRef, annot: PDFDict): { uncited: boolea
         removed = true;
       }
     }
-  } else if (citesAnnot(element.get(name('K')))) {
-    element.set(name('K'), pdf.context.obj([]));
+  } else if (citesAnnot(element.get(PDFName.of('K')))) {
+    element.set(PDFName.of('K'), pdf.context.obj([]));
     removed = true;
   }
-  if (element.lookup(name('S')) === name('Link')) element.set(name('S'), name('Span'));
+  if (element.lookup(PDFName.of('S')) === PDFName.of('Link')) element.set(PDFName.of('S'), PDFName.of('Span'));
   return { uncited: removed, ...(elementRef instanceof PDFRef ? { element: elementRef } : {}) };
 }
 
