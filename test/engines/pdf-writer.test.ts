@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { decodePDFRawStream, PDFDocument, type PDFObject, PDFRawStream, StandardFonts } from 'pdf-lib';
-import { writePdf } from '../../src/engines/pdf/writer.js';
+import { decodePDFRawStream, PDFCrossRefStream, PDFDocument, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, StandardFonts } from 'pdf-lib';
+import { CrossReference, writePdf } from '../../src/engines/pdf/writer.js';
 
 /** Each object of a file as text, streams by their decoded contents. */
 async function objectsOf(bytes: Uint8Array): Promise<string[]> {
@@ -29,5 +29,40 @@ describe('PDF writer (object streams compressed by zlib)', () => {
     expect(back.getTitle()).to.equal('Écrit par zlib');
     // The same document written twice: the same bytes.
     expect(Buffer.from(await writePdf(pdf)).equals(Buffer.from(ours))).to.equal(true);
+  });
+
+  it('writes the cross-reference stream pdf-lib writes: widths, subsections and entries', async () => {
+    const context = (await PDFDocument.create()).context;
+    const ours = new CrossReference();
+    const theirs = PDFCrossRefStream.create(context.obj({}), false);
+    // Gaps in the numbering (several subsections), offsets needing one to four bytes, compressed entries.
+    const entries: [number, number, number | PDFRef][] = [
+      [1, 0, 15],
+      [2, 0, 300],
+      [3, 0, 70_000],
+      [7, 0, PDFRef.of(9)],
+      [8, 1, PDFRef.of(9)],
+      [9, 0, 20_000_000],
+      [12, 0, 2_000_000_000],
+    ];
+    for (const [number, index, target] of entries) {
+      if (target instanceof PDFRef) {
+        ours.compressed(PDFRef.of(number), target, index);
+        theirs.addCompressedEntry(PDFRef.of(number), target, index);
+      } else {
+        ours.uncompressed(PDFRef.of(number), target);
+        theirs.addUncompressedEntry(PDFRef.of(number), target);
+      }
+    }
+    theirs.updateDict();
+    const written = ours.stream(context.obj({ Size: 13 }));
+    expect(written.dict.get(PDFName.of('Type'))).to.equal(PDFName.of('XRef'));
+    expect(written.dict.get(PDFName.of('W'))!.toString()).to.equal(theirs.dict.get(PDFName.of('W'))!.toString());
+    expect(written.dict.get(PDFName.of('Index'))!.toString()).to.equal('[ 0 4 7 3 12 1 ]');
+    expect(written.dict.get(PDFName.of('Index'))!.toString()).to.equal(theirs.dict.get(PDFName.of('Index'))!.toString());
+    const contents = Buffer.from(decodePDFRawStream(written).decode());
+    expect(contents.equals(Buffer.from(theirs.getUnencodedContents()))).to.equal(true);
+    written.updateDict();
+    expect((written.dict.get(PDFName.of('Length')) as PDFNumber).asNumber()).to.equal(written.getContents().length);
   });
 });
