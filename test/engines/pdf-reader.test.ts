@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, PDFString, decodePDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, PDFString, decodePDFRawStream } from 'pdf-lib';
 import { PDFVerbatim, readPdf, resolved } from '../../src/engines/pdf/reader.js';
 import { writePdf } from '../../src/engines/pdf/writer.js';
 
@@ -19,6 +19,11 @@ interface Sample {
   font: PDFRef;
   stream: PDFRef;
   attributes: PDFRef;
+  /** Outline items (no /Type, /Title first): one titled in hex, one with a literal string. */
+  hexItem: PDFRef;
+  literalItem: PDFRef;
+  /** The information dictionary, /Title first in hex too. */
+  info: PDFRef;
 }
 
 /**
@@ -41,8 +46,17 @@ async function sample(): Promise<Sample> {
   const stream = context.register(context.flateStream('BT ET endobj', { Type: 'StructElem' }));
   (context.lookup(root) as PDFDict).set(PDFName.of('K'), context.obj([plain, withString, withEndobjText, cell]));
   pdf.catalog.set(PDFName.of('StructTreeRoot'), root);
+  const outlines = context.register(context.obj({ Type: 'Outlines', Count: 2 }));
+  const hexItem = context.register(context.obj({ Title: PDFHexString.fromText('Préambule'), Parent: outlines, Dest: [page.ref, 'XYZ', 57, 700, 0], SE: plain }));
+  const literalItem = context.register(context.obj({ Title: PDFString.of('Article I (objet)'), Parent: outlines, Prev: hexItem, Dest: [page.ref, 'XYZ', 57, 600, 0] }));
+  (context.lookup(hexItem) as PDFDict).set(PDFName.of('Next'), literalItem);
+  (context.lookup(outlines) as PDFDict).set(PDFName.of('First'), hexItem);
+  (context.lookup(outlines) as PDFDict).set(PDFName.of('Last'), literalItem);
+  pdf.catalog.set(PDFName.of('Outlines'), outlines);
+  const info = context.register(context.obj({ Title: PDFHexString.fromText('Convention'), Author: PDFHexString.fromText('Ville') }));
+  context.trailerInfo.Info = info;
   const bytes = await pdf.save({ useObjectStreams: false });
-  return { bytes, plain, withString, withEndobjText, withEndobjName, font, stream, attributes };
+  return { bytes, plain, withString, withEndobjText, withEndobjName, font, stream, attributes, hexItem, literalItem, info };
 }
 
 describe('PDF reader (objects the finishing does not read kept as bytes)', () => {
@@ -66,9 +80,26 @@ describe('PDF reader (objects the finishing does not read kept as bytes)', () =>
     expect(pdf.getPageCount()).to.equal(1);
   });
 
+  it('keeps as bytes the dictionaries of the named first keys (outline items), never the information dictionary', async () => {
+    const s = await sample();
+    const pdf = await readPdf(s.bytes, { verbatimFirstKeys: ['Title'] });
+    const at = (ref: PDFRef) => pdf.context.lookup(ref);
+    expect(at(s.hexItem)).to.be.instanceOf(PDFVerbatim);
+    expect(String(at(s.hexItem))).to.match(/^<<\s*\/Title <FEFF/);
+    // A literal string could hide an "endobj": parsed.
+    expect(at(s.literalItem)).to.be.instanceOf(PDFDict);
+    // pdf-lib reads the information dictionary itself (document properties): parsed, like the catalog.
+    expect(at(s.info)).to.be.instanceOf(PDFDict);
+    expect(pdf.getTitle()).to.equal('Convention');
+    pdf.setTitle('Convention de partenariat');
+    const back = await PDFDocument.load(await writePdf(pdf), { updateMetadata: false });
+    expect(back.getTitle()).to.equal('Convention de partenariat');
+    expect(back.context.lookup(s.hexItem, PDFDict).lookup(PDFName.of('Title'), PDFHexString).decodeText()).to.equal('Préambule');
+  });
+
   it('writes the same objects as a full parse does', async () => {
     const s = await sample();
-    const kept = await writePdf(await readPdf(s.bytes, { verbatimTypes: ['StructElem', 'Font'] }));
+    const kept = await writePdf(await readPdf(s.bytes, { verbatimTypes: ['StructElem', 'Font'], verbatimFirstKeys: ['Title'] }));
     const full = await writePdf(await readPdf(s.bytes));
     expect(await objectsOf(kept)).to.deep.equal(await objectsOf(full));
     expect(Buffer.from(kept).toString('latin1')).to.include('/Type /ObjStm');

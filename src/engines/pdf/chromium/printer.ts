@@ -34,6 +34,8 @@ import { Tab } from './tab.js';
  * structure elements it walks) nor the finishing read: kept as bytes (reader.ts).
  */
 const UNREAD_TYPES = ['StructElem', 'Font', 'FontDescriptor'];
+/** … and the outline's items (no /Type; Chromium writes their /Title first, mostly as UTF-16 in hex). */
+const UNREAD_FIRST_KEYS = ['Title'];
 
 const MIB = 1024 * 1024;
 
@@ -414,8 +416,9 @@ export class ChromiumPrinter implements PdfPrinter {
   /** Out of the queue (the page is free again): the PDF parsed, its anchors taken, its ids renumbered. */
   private async read(printed: Printed): Promise<PrintedPdf> {
     // Parsed at once (pdf-lib's default pauses every 100 objects, doubling the time for a few ms of
-    // work); the structure elements and fonts Chromium writes kept as bytes until something reads them.
-    const document = await readPdf(printed.bytes, { verbatimTypes: UNREAD_TYPES });
+    // work); the structure elements, fonts and outline items Chromium writes kept as bytes until
+    // something reads them.
+    const document = await readPdf(printed.bytes, { verbatimTypes: UNREAD_TYPES, verbatimFirstKeys: UNREAD_FIRST_KEYS });
     const anchors = takeAnchors(document);
     normaliseStructureIds(document);
     return { document, anchors, timings: { queue: printed.queue, print: printed.print } };
