@@ -22,7 +22,7 @@
  * A script, not a test: figures depend on the machine and on what else runs on it. Results are
  * Markdown on stdout; progress goes to stderr.
  *
- *   npm run bench [-- --requests 16 --compare-requests 60 --kinds convention,avenant
+ *   npm run bench [-- --requests 16 --min-cell-ms 1500 --compare-requests 120 --compare-blocks 4 --kinds convention,avenant
  *                     --formats pdf,docx --concurrency 1,2,4,8 --compare-concurrency 1,4
  *                     --launches 8 --rows 50000 --markets 500
  *                     --skip floor,per-request,libreoffice,breakdown,bilan --no-build]
@@ -51,7 +51,9 @@ const SECTIONS = ['floor', 'per-request', 'libreoffice', 'breakdown', 'bilan'] a
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '16' },
-    'compare-requests': { type: 'string', default: '60' },
+    'min-cell-ms': { type: 'string', default: '1500' },
+    'compare-requests': { type: 'string', default: '120' },
+    'compare-blocks': { type: 'string', default: '4' },
     kinds: { type: 'string' },
     formats: { type: 'string' },
     concurrency: { type: 'string', default: '1,2,4,8' },
@@ -84,6 +86,10 @@ const list = (value: string | undefined): string[] | undefined =>
 
 const REQUESTS = int('requests', values.requests);
 const COMPARE_REQUESTS = int('compare-requests', values['compare-requests']);
+const COMPARE_BLOCKS = int('compare-blocks', values['compare-blocks']);
+/** Requests of one block of the comparison (each side runs COMPARE_BLOCKS of them). */
+const BLOCK_REQUESTS = Math.ceil(COMPARE_REQUESTS / COMPARE_BLOCKS);
+const MIN_CELL_MS = values['min-cell-ms'] === '0' ? 0 : int('min-cell-ms', values['min-cell-ms']);
 const CONCURRENCY = list(values.concurrency)!.map((c) => int('concurrency', c));
 const COMPARE_CONCURRENCY = list(values['compare-concurrency'])!.map((c) => int('compare-concurrency', c));
 const WARMUP = int('warmup', values.warmup);
@@ -155,18 +161,18 @@ const errorText = (n: number, first: string | undefined) => (n ? `${n}: ${first?
 
 /**
  * Ours, the floor and LibreOffice on the same document, at each concurrency, in interleaved
- * blocks: each side runs two blocks of half the requests, in the order A B C C B A, so that a
+ * blocks: each side runs COMPARE_BLOCKS blocks, in the order A B C C B A A B C…, so that a
  * drift of the machine's load (other work on it) weighs on each side alike.
  */
 async function compare(sides: Side[], notes: string[]): Promise<Compared[]> {
   const results: Compared[] = [];
-  const half = Math.ceil(COMPARE_REQUESTS / 2);
   for (const concurrency of COMPARE_CONCURRENCY) {
     for (const side of sides) await side.warm(concurrency);
     const runs = new Map<Label, { results: LoadResult[]; memory: MemoryPeak[] }>(sides.map((s) => [s.label, { results: [], memory: [] }]));
-    for (const side of [...sides, ...[...sides].reverse()]) {
+    const order = Array.from({ length: COMPARE_BLOCKS }, (_, block) => (block % 2 === 0 ? sides : [...sides].reverse())).flat();
+    for (const side of order) {
       try {
-        const { result, memory } = await measured(side.pid, () => side.block(half, concurrency));
+        const { result, memory } = await measured(side.pid, () => side.block(BLOCK_REQUESTS, concurrency));
         runs.get(side.label)!.results.push(result);
         runs.get(side.label)!.memory.push(memory);
       } catch (error) {
@@ -242,7 +248,7 @@ async function main(): Promise<void> {
     // The DOCX LibreOffice converts: the service's own, for the same fixture.
     const conventionDocx = await service.generate(new Agent({ keepAlive: false }), COMPARED.kind, 'docx', fixture(COMPARED.kind));
 
-    log(`service ready (pid ${service.pid}, ${pages} PDF pages); ${plan.length} cells of ${REQUESTS} requests`);
+    log(`service ready (pid ${service.pid}, ${pages} PDF pages); ${plan.length} cells of ${REQUESTS} requests or more (${MIN_CELL_MS} ms at least)`);
     for (const [index, p] of plan.entries()) {
       const body = fixture(p.kind);
       const agent = new Agent({ keepAlive: true, maxSockets: p.concurrency });
@@ -255,7 +261,7 @@ async function main(): Promise<void> {
       if (p.concurrency === 1) timed = [];
       const { result, memory } = await measured(
         () => service.pid,
-        () => load(REQUESTS, p.concurrency, call),
+        () => load(REQUESTS, p.concurrency, call, { minMs: MIN_CELL_MS }),
       );
       agent.destroy();
       if (service.child.exitCode !== null) throw new Error(`the service died:\n${service.tail()}`);
@@ -398,7 +404,11 @@ async function main(): Promise<void> {
         ['libreoffice', lo?.version ?? (lo?.error ? `not measured: ${lo.error}` : 'skipped')],
         ['code', `commit ${head || '?'} plus the working tree, compiled to dist/`],
         ['service', `npm start's node command (node ${startArguments().join(' ')}), own process, temporary DATA_DIR, LOG_LEVEL=warn; POST /api/v1/documents/<kind>?format=<f>&mode=final (archived), fixture as JSON body, keep-alive`],
-        ['requests', `${REQUESTS} per cell after ${WARMUP} warm-up requests (at least one per client), closed loop of c clients; comparison: ${COMPARE_REQUESTS} per side and concurrency`],
+        [
+          'requests',
+          `${REQUESTS} per cell at least, and as many as ${MIN_CELL_MS} ms allow (n in the tables), after ${WARMUP} warm-up requests (at least one per client), closed loop of c clients; ` +
+            `comparison: ${BLOCK_REQUESTS * COMPARE_BLOCKS} per side and concurrency, in ${COMPARE_BLOCKS} blocks`,
+        ],
         [
           'memory',
           `peak PSS (smaps_rollup) during each cell: the tree's RSS checked every ${SAMPLE_MS} ms, PSS read at each new RSS high and at least every ${PSS_MS} ms ` +
@@ -513,7 +523,7 @@ async function main(): Promise<void> {
   out.push('');
   out.push(
     `Latency ratios above 1: ours is slower; throughput ratios below 1: ours does less per second. Ours, the floor and LibreOffice ran in ` +
-      `alternating blocks of ${Math.ceil(COMPARE_REQUESTS / 2)} (ours, floor, LibreOffice, then the reverse order) at each concurrency, with the others idle but running; ` +
+      `${COMPARE_BLOCKS} alternating blocks of ${BLOCK_REQUESTS} each (ours, floor, LibreOffice, then the reverse order, and so on) at each concurrency, with the others idle but running; ` +
       `ours here is those blocks (the ${COMPARED.kind} table above has the cells measured alone). The floor prints the service’s own print request ` +
       '(`Generator.printRequest`) with `chromiumPdfOptions` and does nothing else; ours adds HTTP, validation, the DOCX and HTML stages, the ' +
       'anchors, pdf-lib parsing and finishing (signature fields, properties, reproducible ids) and the archive, and prints through its own ' +
@@ -581,7 +591,7 @@ async function main(): Promise<void> {
     const names = [...STAGES, 'archive'].filter((s) => timedCells.some((c) => c.timed!.some((t) => t.stages[s] !== undefined)));
     const rest = (t: { stages: Record<string, number>; clientMs: number }) => t.clientMs - (t.stages.total ?? 0) - (t.stages.archive ?? 0);
     out.push('');
-    out.push(`## Where the time goes, through the HTTP API (c=1: medians of the service’s Server-Timing over the ${REQUESTS} requests of each cell)`);
+    out.push(`## Where the time goes, through the HTTP API (c=1: medians of the service’s Server-Timing over the requests of each cell)`);
     out.push('');
     out.push(
       table(

@@ -33,16 +33,17 @@ export function median(values: readonly number[]): number {
 
 /**
  * `concurrency` workers, each calling `call` again as soon as its previous call ended, until
- * `count` calls were started (a closed loop, as that many clients would).
+ * `count` calls were started (a closed loop, as that many clients would) and, with `minMs`, for
+ * that long at least: a fast document gets enough calls for its median to mean something.
  */
-export async function load(count: number, concurrency: number, call: (index: number) => Promise<void>): Promise<LoadResult> {
+export async function load(count: number, concurrency: number, call: (index: number) => Promise<void>, { minMs = 0 }: { minMs?: number } = {}): Promise<LoadResult> {
   const latencies: number[] = [];
   const errors: string[] = [];
   let next = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, async () => {
-      while (next < count) {
+      while (next < count || performance.now() - start < minMs) {
         const index = next++;
         const t = performance.now();
         try {
@@ -56,7 +57,7 @@ export async function load(count: number, concurrency: number, call: (index: num
   );
   const wallMs = performance.now() - start;
   latencies.sort((a, b) => a - b);
-  return { latencies, wallMs, count, errors };
+  return { latencies, wallMs, count: next, errors };
 }
 
 export function figures(result: LoadResult): Figures {
