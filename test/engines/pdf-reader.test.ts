@@ -105,11 +105,21 @@ describe('PDF reader (objects the finishing does not read kept as bytes)', () =>
     expect(Buffer.from(kept).toString('latin1')).to.include('/Type /ObjStm');
   });
 
-  it('without kept types, reads what PDFDocument.load reads', async () => {
+  it('without kept types, reads what PDFDocument.load reads: plain objects, object streams, bytes between objects', async () => {
     const s = await sample();
-    const ours = (await readPdf(s.bytes)).context.enumerateIndirectObjects().map(([ref, o]) => `${ref} ${o}`);
-    const theirs = (await PDFDocument.load(s.bytes, { updateMetadata: false })).context.enumerateIndirectObjects().map(([ref, o]) => `${ref} ${o}`);
-    expect(ours).to.deep.equal(theirs);
+    const listed = (pdf: PDFDocument) => pdf.context.enumerateIndirectObjects().map(([ref, o]) => `${ref} ${o}`);
+    const inStreams = await writePdf(await PDFDocument.load(s.bytes, { updateMetadata: false }));
+    // Junk between two objects (pdf-lib skips it until the next object header), and a comment in a header.
+    const text = Buffer.from(s.bytes).toString('latin1');
+    const second = text.indexOf(' 0 obj', text.indexOf(' 0 obj') + 1);
+    const lineStart = text.lastIndexOf('\n', second) + 1;
+    const junk = Buffer.from(`${text.slice(0, lineStart)}12 junk ) ]\n${text.slice(lineStart, second)} %c\n0 obj${text.slice(second + ' 0 obj'.length)}`, 'latin1');
+    for (const bytes of [s.bytes, inStreams, junk]) {
+      const theirs = listed(await PDFDocument.load(bytes, { updateMetadata: false }));
+      expect(listed(await readPdf(bytes))).to.deep.equal(theirs);
+      expect(theirs.length).to.be.greaterThan(10);
+    }
+    expect(Buffer.from(inStreams).toString('latin1')).to.include('/Type /ObjStm');
   });
 
   it('parses a kept object when resolved, and writes the changes made to it', async () => {

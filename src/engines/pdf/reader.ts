@@ -17,13 +17,15 @@
  * string, comment or stream (where an `endobj` could be text or binary data). Any other object,
  * and any object of a file that is not laid out that way, is parsed as pdf-lib parses it.
  *
- * pdf-lib 1.17 has no hook for this: two methods of its parser (`parseIndirectObject`,
- * `maybeParseCrossRefSection`) are replaced on the parser instance, and the document is built from
- * the parsed context as `PDFDocument.load` builds it. pdf-lib is pinned to 1.17.1 (package.json)
+ * pdf-lib 1.17 has no hook for this: two methods of its parser (`parseIndirectObjects`, its loop
+ * over the objects, and `maybeParseCrossRefSection`) are replaced on the parser instance, the
+ * replacement calling the parser's own steps (header, object, keyword, invalid object, object and
+ * cross-reference streams) in pdf-lib's order, and the document is built from the parsed context
+ * as `PDFDocument.load` builds it. pdf-lib is pinned to 1.17.1 (package.json)
  * and the tests of this module check each of these.
  */
 import { Buffer } from 'node:buffer';
-import { PDFContext, PDFDocument, PDFObject, PDFObjectParser, PDFParser, PDFRef } from 'pdf-lib';
+import { PDFContext, PDFDocument, PDFName, PDFObject, PDFObjectParser, PDFObjectStreamParser, PDFParser, PDFRawStream, PDFRef, PDFXRefStreamParser } from 'pdf-lib';
 
 /** An indirect object kept as the bytes between `N G obj` and `endobj`, written as they are. */
 export class PDFVerbatim extends PDFObject {
@@ -51,11 +53,16 @@ export class PDFVerbatim extends PDFObject {
 
 /** The members of pdf-lib's PDFParser this module uses (not in its public typings). */
 interface ParserInternals {
-  readonly bytes: { offset(): number; moveTo(offset: number): void };
+  readonly bytes: { offset(): number; moveTo(offset: number): void; done(): boolean };
   readonly context: PDFContext;
+  readonly shouldWaitForTick: () => boolean;
   maybeParseCrossRefSection(): unknown;
-  parseIndirectObject(): Promise<PDFRef>;
+  parseIndirectObjects(): Promise<void>;
   parseIndirectObjectHeader(): PDFRef;
+  parseObject(): PDFObject;
+  matchKeyword(keyword: number[]): boolean;
+  tryToParseInvalidIndirectObject(): PDFRef;
+  skipJibberish(): void;
   skipWhitespaceAndComments(): void;
   parseDocument(): Promise<PDFContext>;
 }
@@ -64,6 +71,8 @@ interface ParserInternals {
 const DocumentOf = PDFDocument as unknown as new (context: PDFContext, ignoreEncryption: boolean, updateMetadata: boolean) => PDFDocument;
 
 const ENDOBJ = Buffer.from('endobj', 'latin1');
+const ENDOBJ_CODES = [...ENDOBJ];
+const OBJ = Buffer.from('obj', 'latin1');
 const XREF = Buffer.from('xref', 'latin1');
 const TRAILER = Buffer.from('trailer', 'latin1');
 const STREAM = Buffer.from('stream', 'latin1');
@@ -76,6 +85,34 @@ const GREATER_THAN = 0x3e;
 const SOLIDUS = 0x2f;
 const LEFT_PARENTHESIS = 0x28;
 const PERCENT = 0x25;
+
+const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
+
+/**
+ * The indirect object header `N G obj` at `at`, when it is plainly one (digits, white space,
+ * digits, white space, obj): the reference and the offset after "obj". Anything else (a comment
+ * inside, no header) is left to pdf-lib's own reading.
+ */
+function objectHeader(file: Buffer, at: number): { ref: PDFRef; end: number } | undefined {
+  let i = at;
+  const number = (): number | undefined => {
+    const start = i;
+    let value = 0;
+    while (i < file.length && isDigit(file[i]!)) value = value * 10 + file[i++]! - 0x30;
+    return i > start && i - start < 16 ? value : undefined;
+  };
+  const white = (): boolean => {
+    const start = i;
+    while (i < file.length && WHITE.has(file[i]!)) i++;
+    return i > start;
+  };
+  const objectNumber = number();
+  if (objectNumber === undefined || !white()) return undefined;
+  const generation = number();
+  if (generation === undefined || !white()) return undefined;
+  if (file.compare(OBJ, 0, OBJ.length, i, i + OBJ.length) !== 0) return undefined;
+  return { ref: PDFRef.of(objectNumber, generation), end: i + OBJ.length };
+}
 
 /**
  * How the dictionary starting at `at` begins: its first key, and the name it maps to when that is
@@ -145,23 +182,54 @@ export async function readPdf(bytes: Uint8Array, options: ReadOptions = {}): Pro
   };
   const types = new Set(options.verbatimTypes ?? []);
   const firstKeys = new Set(options.verbatimFirstKeys ?? []);
-  if (types.size > 0 || firstKeys.size > 0) {
-    const parseIndirectObject = parser.parseIndirectObject.bind(parser);
-    parser.parseIndirectObject = async () => {
-      const start = parser.bytes.offset();
-      const ref = parser.parseIndirectObjectHeader();
-      parser.skipWhitespaceAndComments();
-      const bodyStart = parser.bytes.offset();
-      const body = verbatimBody(file, bodyStart, types, firstKeys);
-      if (!body) {
-        parser.bytes.moveTo(start);
-        return parseIndirectObject();
-      }
+  const keepsBytes = types.size > 0 || firstKeys.size > 0;
+
+  /**
+   * Reads the object at `at` as pdf-lib's parseIndirectObject does, or keeps it as bytes; returns
+   * the parsing of an object stream (the only step pdf-lib does asynchronously), else nothing.
+   */
+  const readObject = (at: number): Promise<void> | undefined => {
+    const header = objectHeader(file, at);
+    let ref: PDFRef;
+    if (header) {
+      ref = header.ref;
+      parser.bytes.moveTo(header.end);
+    } else ref = parser.parseIndirectObjectHeader();
+    parser.skipWhitespaceAndComments();
+    const bodyStart = parser.bytes.offset();
+    const body = keepsBytes ? verbatimBody(file, bodyStart, types, firstKeys) : undefined;
+    if (body) {
       parser.context.assign(ref, new PDFVerbatim(body));
       parser.bytes.moveTo(bodyStart + body.length + ENDOBJ.length);
-      return ref;
-    };
-  }
+      return undefined;
+    }
+    const object = parser.parseObject();
+    parser.skipWhitespaceAndComments();
+    parser.matchKeyword(ENDOBJ_CODES);
+    const type = object instanceof PDFRawStream ? object.dict.lookup(PDFName.of('Type')) : undefined;
+    if (type === PDFName.of('ObjStm')) return PDFObjectStreamParser.forStream(object as PDFRawStream, parser.shouldWaitForTick).parseIntoContext();
+    if (type === PDFName.of('XRef')) PDFXRefStreamParser.forStream(object as PDFRawStream).parseIntoContext();
+    else parser.context.assign(ref, object);
+    return undefined;
+  };
+  // pdf-lib's loop over the objects, without awaiting each object (a promise and a microtask per
+  // object, 330 of them in a convention) nor reading each header twice: its skipJibberish, which
+  // looks for the next object header, is only called when the next bytes are not plainly one.
+  parser.parseIndirectObjects = async () => {
+    parser.skipWhitespaceAndComments();
+    while (!parser.bytes.done() && isDigit(file[parser.bytes.offset()]!)) {
+      const initialOffset = parser.bytes.offset();
+      try {
+        const objectStream = readObject(initialOffset);
+        if (objectStream) await objectStream;
+      } catch {
+        parser.bytes.moveTo(initialOffset);
+        parser.tryToParseInvalidIndirectObject();
+      }
+      parser.skipWhitespaceAndComments();
+      if (!objectHeader(file, parser.bytes.offset())) parser.skipJibberish();
+    }
+  };
   const context = await parser.parseDocument();
   // pdf-lib reads these two itself (document properties, pages…): never left as bytes.
   resolved(context, context.trailerInfo.Root);
