@@ -52,6 +52,7 @@ describe('HTTP API', () => {
     const body = res.body as Buffer;
     expect(res.headers['x-content-sha256']).to.equal(createHash('sha256').update(body).digest('hex'));
     expect(res.headers['repr-digest']).to.equal(`sha-256=:${createHash('sha256').update(body).digest('base64')}:`);
+    expect(res.headers.etag).to.equal(`"${createHash('sha256').update(body).digest('hex')}"`);
     expect(docxParagraphs(body)).to.include('Article VIII – Communication');
     expect(res.headers['server-timing']).to.match(/^validation;dur=[\d.]+, viewModel;dur=[\d.]+, .*docx;dur=[\d.]+.*total;dur=[\d.]+$/);
   });

@@ -88,6 +88,7 @@ describe('archive, dossiers and keys', () => {
     expect(meta.body.donnees.reference).to.equal('CP-2026-014');
     const file = await request(app).get(`/api/v1/documents/${documentId}/file?format=pdf`).set(auth(admin)).buffer(true).parse(binary).expect(200);
     expect(Buffer.compare(file.body as Buffer, res.body as Buffer)).to.equal(0);
+    expect(file.headers.etag).to.equal(`"${String(res.headers['x-content-sha256'])}"`);
     // Where the time went, in Server-Timing: the stages of the generation, then the archive.
     const timing = new Map(String(res.headers['server-timing']).split(', ').map((entry) => [entry.split(';dur=')[0]!, Number(entry.split(';dur=')[1])]));
     expect([...timing.keys()]).to.include.members(['validation', 'viewModel', 'html', 'print', 'finishing', 'total', 'archive']);

@@ -38,6 +38,7 @@ export const FILE_HEADERS: NonNullable<ResponseSpec['headers']> = {
   'Content-Disposition': { description: 'Nom du fichier, par exemple convention-partenariat-<acheteur>-<date>.pdf (préfixé projet- pour un projet).' },
   'X-Content-SHA256': { description: 'Empreinte SHA-256 du fichier, en hexadécimal.', schema: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
   'Repr-Digest': { description: 'La même empreinte (RFC 9530)\u00a0: sha-256=:<base64>:.' },
+  ETag: { description: 'La même empreinte entre guillemets (validateur fort).', schema: { type: 'string', pattern: '^"[0-9a-f]{64}"$' } },
   'X-Document-Mode': { description: 'Le mode du document.', schema: { type: 'string', enum: [...MODES] } },
   'X-Champs-A-Completer': { description: 'Projet seulement\u00a0: le nombre de champs restant à compléter.', schema: { type: 'string', pattern: '^\\d+$' } },
 };

@@ -28,6 +28,8 @@ export function sendDocument(res: Response, doc: GeneratedDocument, disposition:
   if (disposition === 'attachment') res.attachment(doc.fileName);
   else res.setHeader('Content-Disposition', `inline; filename="${doc.fileName}"`);
   res.setHeader('X-Content-SHA256', doc.sha256);
+  // The hash identifies these bytes: a strong validator, and express does not hash the body again for its own.
+  res.setHeader('ETag', `"${doc.sha256}"`);
   res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(doc.sha256, 'hex').toString('base64')}:`);
   res.setHeader('X-Document-Mode', doc.mode);
   if (doc.mode === 'draft') res.setHeader('X-Champs-A-Completer', String(doc.missing.length));
