@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { decodePDFRawStream, PDFCrossRefStream, PDFDocument, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, StandardFonts } from 'pdf-lib';
-import { CrossReference, writePdf } from '../../src/engines/pdf/writer.js';
+import { CrossReference, OBJECTS_PER_STREAM, writePdf } from '../../src/engines/pdf/writer.js';
 
 /** Each object of a file as text, streams by their decoded contents. */
 async function objectsOf(bytes: Uint8Array): Promise<string[]> {
@@ -13,8 +13,8 @@ describe('PDF writer (object streams compressed by zlib)', () => {
   it('writes the objects pdf-lib writes, in compressed object streams, for any reader', async () => {
     const pdf = await PDFDocument.create({ updateMetadata: false });
     const font = await pdf.embedFont(StandardFonts.Helvetica);
-    // Enough pages for several object streams (50 objects each).
-    for (let i = 0; i < 60; i++) pdf.addPage([595, 842]).drawText(`Page ${i + 1} – « texte »`, { x: 50, y: 780, size: 12, font });
+    // Enough pages for several object streams (a page dictionary each, its contents a stream apart).
+    for (let i = 0; i < OBJECTS_PER_STREAM + 10; i++) pdf.addPage([595, 842]).drawText(`Page ${i + 1} – « texte »`, { x: 50, y: 780, size: 12, font });
     pdf.setTitle('Écrit par zlib');
     const ours = await writePdf(pdf);
     const theirs = await pdf.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
@@ -25,7 +25,7 @@ describe('PDF writer (object streams compressed by zlib)', () => {
     expect(text).to.match(/\/Type \/XRef/).and.to.match(/\/Filter \/FlateDecode/);
     expect(ours.length).to.be.within(theirs.length * 0.9, theirs.length * 1.1);
     const back = await PDFDocument.load(ours);
-    expect(back.getPageCount()).to.equal(60);
+    expect(back.getPageCount()).to.equal(OBJECTS_PER_STREAM + 10);
     expect(back.getTitle()).to.equal('Écrit par zlib');
     // The same document written twice: the same bytes.
     expect(Buffer.from(await writePdf(pdf)).equals(Buffer.from(ours))).to.equal(true);

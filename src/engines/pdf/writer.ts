@@ -1,9 +1,11 @@
 /**
  * Writes a pdf-lib document as pdf-lib's own object-stream writer does (PDFStreamWriter: objects
- * in compressed object streams of 50, a compressed cross-reference stream), with one difference:
+ * in compressed object streams, a compressed cross-reference stream), with these differences:
  * the streams are compressed by Node's zlib rather than by pako, pdf-lib's JavaScript deflate,
  * which took about 3 of the 4.5 ms of writing a six-page convention (each object stream starting
- * a fresh pako compressor). Same objects, same layout, same numbering.
+ * a fresh pako compressor); 200 objects per object stream rather than 50 (OBJECTS_PER_STREAM);
+ * the cross-reference stream encoded into one buffer (CrossReference). Same objects, same order,
+ * same numbering.
  *
  * The level is zlib's fastest, 1: what is deflated here is the structure (object streams of small
  * dictionaries and the cross-reference stream; Chromium's page contents and fonts are copied as
@@ -31,8 +33,12 @@ import {
 /** The DEFLATE level of the streams written (see above). */
 const DEFLATE_LEVEL = 1;
 
-/** pdf-lib's number of objects per object stream. */
-const OBJECTS_PER_STREAM = 50;
+/**
+ * Objects per object stream: 200 where pdf-lib puts 50. Each stream is deflated apart (a zlib
+ * compressor set up for each); a convention's 330 objects make 2 streams instead of 7, written
+ * ~0.25 ms faster and 750 bytes smaller. A reader inflates 20 KB or so to reach an object.
+ */
+export const OBJECTS_PER_STREAM = 200;
 
 type IndirectObject = [PDFRef, PDFObject];
 
