@@ -88,30 +88,43 @@ const PERCENT = 0x25;
 
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
 
+/** The object number and generation of the header `objectHeader` read last. */
+const header = { objectNumber: 0, generation: 0 };
+
+/** The end of the white space starting at `at`. */
+function skipWhite(file: Buffer, at: number): number {
+  let i = at;
+  while (i < file.length && WHITE.has(file[i]!)) i++;
+  return i;
+}
+
+/** The end of the name whose solidus is at `at`. */
+function nameEnd(file: Buffer, at: number): number {
+  let i = at + 1;
+  while (i < file.length && !NAME_END.has(file[i]!)) i++;
+  return i;
+}
+
 /**
  * The indirect object header `N G obj` at `at`, when it is plainly one (digits, white space,
- * digits, white space, obj): the reference and the offset after "obj". Anything else (a comment
- * inside, no header) is left to pdf-lib's own reading.
+ * digits, white space, obj): the offset after "obj", its numbers in `header`; else -1. Anything
+ * else (a comment inside, no header) is left to pdf-lib's own reading. Called twice per object:
+ * it allocates nothing.
  */
-function objectHeader(file: Buffer, at: number): { ref: PDFRef; end: number } | undefined {
+function objectHeader(file: Buffer, at: number): number {
   let i = at;
-  const number = (): number | undefined => {
+  for (let field = 0; field < 2; field++) {
     const start = i;
     let value = 0;
     while (i < file.length && isDigit(file[i]!)) value = value * 10 + file[i++]! - 0x30;
-    return i > start && i - start < 16 ? value : undefined;
-  };
-  const white = (): boolean => {
-    const start = i;
-    while (i < file.length && WHITE.has(file[i]!)) i++;
-    return i > start;
-  };
-  const objectNumber = number();
-  if (objectNumber === undefined || !white()) return undefined;
-  const generation = number();
-  if (generation === undefined || !white()) return undefined;
-  if (file.compare(OBJ, 0, OBJ.length, i, i + OBJ.length) !== 0) return undefined;
-  return { ref: PDFRef.of(objectNumber, generation), end: i + OBJ.length };
+    if (i === start || i - start > 15) return -1;
+    const end = skipWhite(file, i);
+    if (end === i) return -1;
+    i = end;
+    if (field === 0) header.objectNumber = value;
+    else header.generation = value;
+  }
+  return file.compare(OBJ, 0, OBJ.length, i, i + OBJ.length) === 0 ? i + OBJ.length : -1;
 }
 
 /**
@@ -119,22 +132,13 @@ function objectHeader(file: Buffer, at: number): { ref: PDFRef; end: number } | 
  * a name (`<< /Type /StructElem` gives Type and StructElem; `<< /Title <FEFF…>`, Title alone).
  */
 function leadingEntry(file: Buffer, at: number): { key: string; name?: string } | undefined {
-  let i = at;
-  const skipWhite = () => {
-    while (i < file.length && WHITE.has(file[i]!)) i++;
-  };
-  const readName = () => {
-    const start = ++i;
-    while (i < file.length && !NAME_END.has(file[i]!)) i++;
-    return file.toString('latin1', start, i);
-  };
-  if (file[i] !== LESS_THAN || file[i + 1] !== LESS_THAN) return undefined;
-  i += 2;
-  skipWhite();
-  if (file[i] !== SOLIDUS) return undefined;
-  const key = readName();
-  skipWhite();
-  return file[i] === SOLIDUS ? { key, name: readName() } : { key };
+  if (file[at] !== LESS_THAN || file[at + 1] !== LESS_THAN) return undefined;
+  const keyAt = skipWhite(file, at + 2);
+  if (file[keyAt] !== SOLIDUS) return undefined;
+  const keyEnd = nameEnd(file, keyAt);
+  const key = file.toString('latin1', keyAt + 1, keyEnd);
+  const valueAt = skipWhite(file, keyEnd);
+  return file[valueAt] === SOLIDUS ? { key, name: file.toString('latin1', valueAt + 1, nameEnd(file, valueAt)) } : { key };
 }
 
 /** The body of the object starting at `start` if it can be kept as bytes, else undefined. */
@@ -189,11 +193,11 @@ export async function readPdf(bytes: Uint8Array, options: ReadOptions = {}): Pro
    * the parsing of an object stream (the only step pdf-lib does asynchronously), else nothing.
    */
   const readObject = (at: number): Promise<void> | undefined => {
-    const header = objectHeader(file, at);
+    const headerEnd = objectHeader(file, at);
     let ref: PDFRef;
-    if (header) {
-      ref = header.ref;
-      parser.bytes.moveTo(header.end);
+    if (headerEnd >= 0) {
+      ref = PDFRef.of(header.objectNumber, header.generation);
+      parser.bytes.moveTo(headerEnd);
     } else ref = parser.parseIndirectObjectHeader();
     parser.skipWhitespaceAndComments();
     const bodyStart = parser.bytes.offset();
@@ -227,7 +231,7 @@ export async function readPdf(bytes: Uint8Array, options: ReadOptions = {}): Pro
         parser.tryToParseInvalidIndirectObject();
       }
       parser.skipWhitespaceAndComments();
-      if (!objectHeader(file, parser.bytes.offset())) parser.skipJibberish();
+      if (objectHeader(file, parser.bytes.offset()) < 0) parser.skipJibberish();
     }
   };
   const context = await parser.parseDocument();
