@@ -167,6 +167,8 @@ export async function generateDocument(store: Store, generator: Generator, princ
         ...(request.idempotencyKey ? { idempotence: { cleId: principal.key.id, valeur: request.idempotencyKey } } : {}),
       },
       [{ format, contentType: doc.contentType, fileName: doc.fileName, bytes: doc.bytes }],
+      // In the same transaction: no document without its audit line.
+      { organisationId: principal.organisation.id, cleId: principal.key.id, action: 'document.genere', details: { kind: kind.id, format, mode, sha256: doc.sha256 } },
     );
     try {
       record = await saving;
@@ -177,7 +179,6 @@ export async function generateDocument(store: Store, generator: Generator, princ
       if (previous) return replayOf(previous);
       throw error;
     }
-    await store.audit({ organisationId: principal.organisation.id, cleId: principal.key.id, action: 'document.genere', cible: record.id, details: { kind: kind.id, format, mode, sha256: doc.sha256 } });
     archiveMs = performance.now() - archiving;
   }
   return { doc, record, dossier, ecarts, replay: false, archiveMs };

@@ -103,6 +103,8 @@ export interface AuditEntry {
 }
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'date'> & { date?: string };
+/** The audit line of a document's creation: its target is the document saved with it. */
+export type DocumentAuditEntry = Omit<NewAuditEntry, 'cible'>;
 
 export type JobStatus = 'en-attente' | 'en-cours' | 'termine' | 'echec';
 
@@ -191,8 +193,11 @@ export interface Store {
   countKeys(): Promise<number>;
   revokeKey(id: string): Promise<boolean>;
 
-  /** Writes the files then the row, atomically: on failure neither remains. */
-  saveDocument(doc: NewDocument, files: NewFile[]): Promise<DocumentRecord>;
+  /**
+   * Writes the files then the row, and the audit line of its creation when given (its target the
+   * new document), atomically: on failure none remains.
+   */
+  saveDocument(doc: NewDocument, files: NewFile[], audit?: DocumentAuditEntry): Promise<DocumentRecord>;
   /** Adds another format of a stored document (regeneration from its stored input). */
   addFile(documentId: string, file: NewFile): Promise<StoredFile>;
   getDocument(id: string): Promise<DocumentRecord | undefined>;

@@ -110,17 +110,21 @@ for (const strategy of storeStrategies()) {
       expect(await store.findKeyBySecret(secret)).to.equal(undefined);
     });
 
-    it('writes a document’s files and row together, and an interrupted write leaves neither', async () => {
+    it('writes a document’s files, row and audit line together, and an interrupted write leaves none', async () => {
       const org = await store.createOrganisation({ nom: 'CC', type: 'acheteur' });
-      const saved = await store.saveDocument(doc(org.id), [file('one')]);
+      const audit = { organisationId: org.id, cleId: null, action: 'document.genere', details: { format: 'pdf' } };
+      const saved = await store.saveDocument(doc(org.id), [file('one')], audit);
       expect(saved.fichiers[0]!.sha256).to.equal(sha256('one'));
+      const lines = () => store.listAudit({ organisationIds: [org.id], limit: 10 });
+      expect((await lines()).map((a) => [a.action, a.cible, a.details])).to.deep.equal([['document.genere', saved.id, { format: 'pdf' }]]);
       await store.close();
       store = await open({ afterFilesWritten: () => { throw new Error('crash between file and row'); } });
       let failed: unknown;
-      await store.saveDocument(doc(org.id), [file('two')]).catch((e: unknown) => (failed = e));
+      await store.saveDocument(doc(org.id), [file('two')], audit).catch((e: unknown) => (failed = e));
       expect(failed).to.be.instanceOf(Error);
       expect(await harness.storedHashes()).to.deep.equal([sha256('one')]);
       expect((await store.listDocuments({ proprietaireIds: [org.id], offset: 0, limit: 10 })).total).to.equal(1);
+      expect(await lines()).to.have.length(1);
     });
 
     // Only the embedded store writes files apart from its rows (the networked one writes both in one

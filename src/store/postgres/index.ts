@@ -24,6 +24,7 @@ import type {
   JobNotification,
   NewJob,
   NotificationChange,
+  DocumentAuditEntry,
   NewAuditEntry,
   NewDocument,
   NewFile,
@@ -222,7 +223,7 @@ export class PostgresStore implements Store {
 
   // Documents.
 
-  async saveDocument(doc: NewDocument, files: NewFile[]): Promise<DocumentRecord> {
+  async saveDocument(doc: NewDocument, files: NewFile[], audit?: DocumentAuditEntry): Promise<DocumentRecord> {
     const id = randomUUID();
     const creeLe = now();
     const stored = await this.transaction(async (client) => {
@@ -264,6 +265,7 @@ export class PostgresStore implements Store {
           f.creeLe,
         ]);
       }
+      if (audit) await this.writeAudit(client, { ...audit, cible: id });
       return stored;
     });
     return { ...doc, id, fichiers: stored, creeLe };
@@ -387,7 +389,11 @@ export class PostgresStore implements Store {
   // Audit.
 
   async audit(entry: NewAuditEntry): Promise<void> {
-    await this.query('INSERT INTO audit (date, organisation_id, cle_id, action, cible, details) VALUES ($1, $2, $3, $4, $5, $6::json)', [
+    await this.writeAudit(this.pool, entry);
+  }
+
+  private async writeAudit(client: Queryable, entry: NewAuditEntry): Promise<void> {
+    await client.query('INSERT INTO audit (date, organisation_id, cle_id, action, cible, details) VALUES ($1, $2, $3, $4, $5, $6::json)', [
       entry.date ?? now(),
       entry.organisationId,
       entry.cleId,

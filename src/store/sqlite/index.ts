@@ -21,6 +21,7 @@ import type {
   JobNotification,
   NewJob,
   NotificationChange,
+  DocumentAuditEntry,
   NewAuditEntry,
   NewDocument,
   NewFile,
@@ -171,7 +172,7 @@ export class SqliteStore implements Store {
 
   // Documents.
 
-  async saveDocument(doc: NewDocument, files: NewFile[]): Promise<DocumentRecord> {
+  async saveDocument(doc: NewDocument, files: NewFile[], audit?: DocumentAuditEntry): Promise<DocumentRecord> {
     const id = randomUUID();
     const creeLe = now();
     const puts: PutFile[] = [];
@@ -186,6 +187,7 @@ export class SqliteStore implements Store {
         ).run(id, doc.kind, doc.mode, doc.proprietaireId, doc.dossierId, doc.modele, doc.versionModele, doc.dateGeneration, json(doc.donnees), doc.cleId, creeLe, json(doc.ecarts), doc.idempotence?.cleId ?? null, doc.idempotence?.valeur ?? null);
         const insert = this.sql('INSERT INTO fichiers (document_id, format, content_type, file_name, sha256, taille, cree_le) VALUES (?, ?, ?, ?, ?, ?, ?)');
         for (const f of stored) insert.run(id, f.format, f.contentType, f.fileName, f.sha256, f.taille, f.creeLe);
+        if (audit) this.writeAudit({ ...audit, cible: id });
       })();
       return { ...doc, id, fichiers: stored, creeLe };
     } catch (error) {
@@ -307,6 +309,10 @@ export class SqliteStore implements Store {
   // Audit.
 
   async audit(entry: NewAuditEntry): Promise<void> {
+    this.writeAudit(entry);
+  }
+
+  private writeAudit(entry: NewAuditEntry): void {
     this.sql('INSERT INTO audit (date, organisation_id, cle_id, action, cible, details) VALUES (?, ?, ?, ?, ?, ?)')
       .run(entry.date ?? now(), entry.organisationId, entry.cleId, entry.action, entry.cible, entry.details ? json(entry.details) : null);
   }
