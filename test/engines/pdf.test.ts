@@ -5,6 +5,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, type PDFObject, PDF
 import { BusyError, RenderUnavailableError } from '../../src/core/errors.js';
 import { ANCHOR_URI_PREFIX } from '../../src/engines/pdf/chromium/anchors.js';
 import { checkChromiumVersion, ChromiumPrinter, chromiumPdfOptions, MIN_CHROMIUM_MAJOR } from '../../src/engines/pdf/chromium/index.js';
+import { collectsAfter } from '../../src/engines/pdf/chromium/printer.js';
 import type { PrintedPdf, PrintRequest } from '../../src/engines/pdf/printer.js';
 import { marginBoxesCss } from '../../src/engines/pdf/margins.js';
 import { writePdf } from '../../src/engines/pdf/writer.js';
@@ -407,6 +408,15 @@ describe('PDF', () => {
       } finally {
         await renewing.close();
       }
+    });
+
+    it('collects a page\'s garbage a first time after its 5th render, then every N renders', () => {
+      const when = (every: number) => Array.from({ length: 60 }, (_, i) => i + 1).filter((used) => collectsAfter(used, every));
+      expect(when(20)).to.deep.equal([5, 20, 40, 60]);
+      expect(when(25)).to.deep.equal([5, 25, 50]);
+      expect(when(3).slice(0, 3)).to.deep.equal([3, 6, 9]);
+      expect(when(1)).to.have.length(60);
+      expect(when(0)).to.deep.equal([]);
     });
 
     it('collects a page\'s garbage every N renders, the same page printing on, renders waiting for it', async function () {
