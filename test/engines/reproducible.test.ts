@@ -5,7 +5,6 @@ import PizZip from 'pizzip';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import '../../src/kinds/index.js';
 import { listKinds } from '../../src/core/registry.js';
-import { COMPRESSION_LEVEL, DEFLATE_MODULES } from '../../src/engines/docx/package.js';
 import { PRODUCER } from '../../src/engines/pdf/index.js';
 import { FORMAT_IDS } from '../../src/formats/index.js';
 import { Generator, type GeneratedDocument } from '../../src/generator.js';
@@ -168,28 +167,6 @@ describe('Reproducible generation', () => {
       const date = zip.files[name]!.date;
       expect([date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes()], name).to.deep.equal([1980, 0, 1, 0, 0]);
     }
-  });
-
-  it('deflates the DOCX parts as pizzip\'s own DEFLATE does, byte for byte, for every kind and mode', async () => {
-    // package.ts registers pako's modules as a compression of pizzip's: the same pako as the ES5
-    // bundle pizzip deflates with, so the same bytes. Each package is opened again and every part
-    // deflated anew both ways (STORE first, so that no compressed bytes are reused).
-    for (const mode of ['final', 'draft'] as const) {
-      for (const kind of kinds) {
-        const doc = await generator.generate(kind.id, examples.get(kind.id), { format: 'docx', mode, now: NOW });
-        const write = (compression: string) => {
-          const stored = new PizZip(new PizZip(doc.bytes).generate({ type: 'nodebuffer', compression: 'STORE' }));
-          return stored.generate({ type: 'nodebuffer', compression: compression as 'DEFLATE', compressionOptions: { level: COMPRESSION_LEVEL } });
-        };
-        const ours = write(DEFLATE_MODULES);
-        expect(ours.equals(write('DEFLATE')), `${kind.id} (${mode})`).to.equal(true);
-        expect(ours.length, kind.id).to.be.lessThan(doc.bytes.length * 1.5);
-      }
-    }
-    // And the package written by the generator carries DEFLATE's method number in every entry.
-    const zip = new PizZip((await referenceOf('convention', 'docx')).bytes);
-    const methods = Object.values(zip.files).map((file) => (file as unknown as { _data: { compressionMethod: string } })._data.compressionMethod);
-    expect(new Set(methods)).to.deep.equal(new Set(['\x08\x00']));
   });
 
   it('keeps the normalised PDF readable, with consistent table header ids and its own properties', async () => {

@@ -12,20 +12,14 @@
  *   fall in a daylight-saving gap of the server's zone).
  * - Entry order: [Content_Types].xml, then _rels/.rels, then every other part by name (code
  *   point order, not a locale's), whatever order the template and the engine added them in.
- * - Compression: DEFLATE at a fixed level with a pure-JS deflate (pako, pinned by the lockfile:
- *   Node's zlib is Chromium's, whose hashing, and so whose output, depends on the CPU's
- *   instructions), and a fixed "made by" platform (never process.platform). Parts left untouched
- *   keep the template's compressed bytes. The level is 1, zlib's fastest: the parts written are a
- *   render's own (the body, the header and footer, the properties), and level 6 took about 1 ms
- *   more per convention (33 KB of XML deflated) for a file 10 % smaller (12 984 bytes instead of
- *   14 337).
- * - The deflate is pizzip's own pako, the version pizzip depends on, but loaded from its modules
- *   rather than from the ES5 bundle pizzip loads: the same bytes (tested against pizzip's DEFLATE
- *   for every kind), 0.65 ms instead of 0.9 for the convention's body. It is handed to pizzip the
- *   way pizzip takes custom compressions, under a name of its own (DEFLATE_MODULES).
+ * - Compression: DEFLATE at a fixed level with pizzip's own pure-JS deflate (pako, pinned by the
+ *   lockfile, so neither Node's zlib nor the CPU changes the bytes), and a fixed "made by"
+ *   platform (never process.platform). Parts left untouched keep the template's compressed bytes.
+ *   The level is 1, zlib's fastest: the parts written are a render's own (the body, the header
+ *   and footer, the properties), and level 6 took about 1 ms more per convention (33 KB of XML
+ *   deflated) for a file 10 % smaller (12 984 bytes instead of 14 337).
  */
-import pako, { type DeflateOptions } from 'pako';
-import PizZip from 'pizzip';
+import type PizZip from 'pizzip';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -36,29 +30,6 @@ export const ZIP_ENTRY_DATE_FIELDS = [1980, 0, 1, 0, 0, 0] as const;
 export const COMPRESSION_LEVEL = 1;
 
 const FIRST_PARTS = ['[Content_Types].xml', '_rels/.rels'];
-
-/** A compression method as pizzip's registry (PizZip.compressions) holds them. */
-interface ZipCompression {
-  magic: string;
-  compress(input: Uint8Array, options: { level?: number }): Uint8Array;
-  uncompress(input: Uint8Array): Uint8Array;
-  compressInputType: string;
-  uncompressInputType: string;
-}
-
-/** The name the deflate of package.ts is registered under (see above). */
-export const DEFLATE_MODULES = 'DEFLATE_MODULES';
-
-const compressions = (PizZip as unknown as { compressions: Record<string, ZipCompression> }).compressions;
-compressions[DEFLATE_MODULES] ??= {
-  // DEFLATE's method number in a zip entry, as pizzip's own DEFLATE writes it.
-  magic: '\x08\x00',
-  // pizzip's DEFLATE passes the level the same way (0 or absent: zlib's default).
-  compress: (input, options) => pako.deflateRaw(input, { level: (options.level || -1) as DeflateOptions['level'] }),
-  uncompress: (input) => pako.inflateRaw(input),
-  compressInputType: 'uint8array',
-  uncompressInputType: 'uint8array',
-};
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -80,7 +51,7 @@ export function generatePackage(zip: PizZip, mimeType: string): Buffer {
   const order = entryOrder(Object.keys(zip.files));
   return zip.generate({
     type: 'nodebuffer',
-    compression: DEFLATE_MODULES as 'DEFLATE',
+    compression: 'DEFLATE',
     compressionOptions: { level: COMPRESSION_LEVEL },
     platform: 'DOS',
     mimeType,
