@@ -410,10 +410,13 @@ describe('PDF', () => {
       }
     });
 
-    it('collects a page\'s garbage a first time after its 5th render, then every N renders', () => {
+    it('collects a page\'s garbage every N renders, and after its 5th render too when N is 10 or more', () => {
       const when = (every: number) => Array.from({ length: 60 }, (_, i) => i + 1).filter((used) => collectsAfter(used, every));
       expect(when(20)).to.deep.equal([5, 20, 40, 60]);
       expect(when(25)).to.deep.equal([5, 25, 50]);
+      expect(when(10).slice(0, 3)).to.deep.equal([5, 10, 20]);
+      // Below 10, N itself comes early enough: no second collection a render or two later.
+      expect(when(6).slice(0, 3)).to.deep.equal([6, 12, 18]);
       expect(when(3).slice(0, 3)).to.deep.equal([3, 6, 9]);
       expect(when(1)).to.have.length(60);
       expect(when(0)).to.deep.equal([]);

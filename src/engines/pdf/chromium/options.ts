@@ -16,8 +16,8 @@ export interface ChromiumOptions {
   pageMaxRenders: number;
   /**
    * Renders after which a page's garbage is collected (its renderer's heaps), between two renders
-   * and without holding up the render that reached the count; also once after the page's first 5
-   * renders (printer.ts, collectsAfter); 0: never.
+   * and without holding up the render that reached the count; when it is 10 or more, also once
+   * after the page's 5th render (printer.ts, collectsAfter); 0: never.
    */
   pageGcRenders: number;
   /** Memory (PSS of Chromium's processes, in MiB) above which the browser is replaced; 0: no limit. */

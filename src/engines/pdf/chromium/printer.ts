@@ -39,20 +39,22 @@ const UNREAD_FIRST_KEYS = ['Title'];
 
 const MIB = 1024 * 1024;
 
-/** Renders after which a page's garbage is collected the first time (at most `pageGcRenders`). */
+/** Renders after which a page's garbage is collected a first time, when `pageGcRenders` is 10 or more. */
 export const FIRST_PAGE_GC_RENDERS = 5;
 
 /**
  * Whether a page that has printed `used` documents collects its garbage now: every `every`
- * renders, and once after its first FIRST_PAGE_GC_RENDERS. Until its first full collection a
- * renderer's heaps grow at their start-up pace: with the first one at the 20th render, Chromium
- * reached about 520 MB of PSS during the first 50 convention PDFs at concurrency 4 (2 pages), and
- * 440 to 470 MB for the rest of the run; with a first one at the 3rd or 8th render, 456 to 473 MB
- * from the start.
+ * renders and, when `every` is at least twice FIRST_PAGE_GC_RENDERS, once after its first
+ * FIRST_PAGE_GC_RENDERS too (a smaller `every` collects early enough by itself, and two
+ * collections a render or two apart would cost 20 to 50 ms for nothing). Until its first full
+ * collection a renderer's heaps grow at their start-up pace: with the first one at the 20th render,
+ * Chromium reached about 520 MB of PSS during the first 50 convention PDFs at concurrency 4 (2
+ * pages), and 440 to 485 MB for the rest of the run; with a first one at the 3rd, 5th or 8th
+ * render, 440 to 485 MB from the start.
  */
 export function collectsAfter(used: number, every: number): boolean {
   if (every <= 0) return false;
-  return used % every === 0 || used === Math.min(FIRST_PAGE_GC_RENDERS, every);
+  return used % every === 0 || (every >= 2 * FIRST_PAGE_GC_RENDERS && used === FIRST_PAGE_GC_RENDERS);
 }
 
 /**
