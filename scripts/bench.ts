@@ -221,7 +221,8 @@ async function main(): Promise<void> {
   log(`starting the service (node ${startArguments().join(' ')})`);
   const service = await Service.start();
   const cleanups: (() => Promise<unknown>)[] = [() => service.stop()];
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`stopped by ${signal}: no figures printed; stopping the service and the references`);
     void Promise.allSettled(cleanups.map((c) => c())).then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
