@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { decodePDFRawStream, PDFCrossRefStream, PDFDocument, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, StandardFonts } from 'pdf-lib';
-import { CrossReference, OBJECTS_PER_STREAM, writePdf } from '../../src/engines/pdf/writer.js';
+import { CopiedStream, CrossReference, OBJECTS_PER_STREAM, writePdf } from '../../src/engines/pdf/writer.js';
 
 /** Each object of a file as text, streams by their decoded contents. */
 async function objectsOf(bytes: Uint8Array): Promise<string[]> {
@@ -29,6 +29,19 @@ describe('PDF writer (object streams compressed by zlib)', () => {
     expect(back.getTitle()).to.equal('Écrit par zlib');
     // The same document written twice: the same bytes.
     expect(Buffer.from(await writePdf(pdf)).equals(Buffer.from(ours))).to.equal(true);
+  });
+
+  it('writes a raw stream as pdf-lib does, its contents copied at once', async () => {
+    const context = (await PDFDocument.create()).context;
+    const contents = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+    const stream = PDFRawStream.of(context.obj({ Filter: 'FlateDecode', Length: 1 }), contents);
+    const theirs = new Uint8Array(stream.sizeInBytes());
+    stream.copyBytesInto(theirs, 0);
+    const copied = new CopiedStream(stream);
+    const ours = new Uint8Array(copied.sizeInBytes() + 4);
+    expect(copied.copyBytesInto(ours, 2)).to.equal(theirs.length);
+    expect(Buffer.from(ours.subarray(2, 2 + theirs.length)).equals(Buffer.from(theirs))).to.equal(true);
+    expect(Buffer.from(theirs).toString('latin1')).to.match(/^<<\n\/Filter \/FlateDecode\n\/Length 5000\n>>\nstream\n/).and.match(/\nendstream$/);
   });
 
   it('writes the cross-reference stream pdf-lib writes: widths, subsections and entries', async () => {
