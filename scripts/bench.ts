@@ -144,6 +144,28 @@ interface Side {
   pid: () => number | undefined;
   warm: (concurrency: number) => Promise<unknown>;
   block: (count: number, concurrency: number) => Promise<LoadResult>;
+  /** Starts it afresh after a block it did not finish (a process that stopped answering). */
+  reset?: () => Promise<void>;
+}
+
+/**
+ * A warm-up or block not finished after this long is given up: a process that stops answering
+ * (no time limit of its own, as LibreOffice's conversions or puppeteer's setContent here) must not
+ * hold the whole run. Blocks take a few seconds.
+ */
+const BLOCK_DEADLINE_MS = 120_000;
+
+/** `run()`, or a rejection once `ms` have passed without it ending. */
+async function withDeadline<T>(what: string, ms: number, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not finished after ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([run(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs a load while sampling the memory of the process tree rooted at `pid()`. */
@@ -170,17 +192,35 @@ const errorText = (n: number, first: string | undefined) => (n ? `${n}: ${first?
 async function compare(sides: Side[], notes: string[]): Promise<Compared[]> {
   const results: Compared[] = [];
   for (const concurrency of COMPARE_CONCURRENCY) {
-    for (const side of sides) await side.warm(concurrency);
     const runs = new Map<Label, { results: LoadResult[]; memory: MemoryPeak[] }>(sides.map((s) => [s.label, { results: [], memory: [] }]));
-    const order = Array.from({ length: COMPARE_BLOCKS }, (_, block) => (block % 2 === 0 ? sides : [...sides].reverse())).flat();
-    for (const side of order) {
+    /** A side that failed to finish twice at this concurrency runs no more blocks. */
+    const stalls = new Map<Label, number>();
+    /** Runs a step of a side; a step that fails is noted, one that stalls restarts the side. */
+    const step = async <T>(side: Side, what: string, run: () => Promise<T>): Promise<T | undefined> => {
+      if ((stalls.get(side.label) ?? 0) >= 2) return undefined;
       try {
-        const { result, memory } = await measured(side.pid, () => side.block(BLOCK_REQUESTS, concurrency));
-        runs.get(side.label)!.results.push(result);
-        runs.get(side.label)!.memory.push(memory);
+        return await withDeadline(`${side.label} at c=${concurrency}, ${what}`, BLOCK_DEADLINE_MS, run);
       } catch (error) {
-        notes.push(`${side.label} at c=${concurrency} failed: ${error instanceof Error ? error.message : String(error)}`);
+        const message = error instanceof Error ? error.message : String(error);
+        notes.push(`${side.label} at c=${concurrency} failed: ${message}`);
+        log(message);
+        if (message.includes('not finished after')) {
+          stalls.set(side.label, (stalls.get(side.label) ?? 0) + 1);
+          if (side.reset) {
+            log(`${side.label}: restarted`);
+            await side.reset().catch((e: unknown) => notes.push(`${side.label} could not be restarted: ${e instanceof Error ? e.message : String(e)}`));
+          }
+        }
+        return undefined;
       }
+    };
+    for (const side of sides) await step(side, 'warm-up', () => side.warm(concurrency));
+    const order = Array.from({ length: COMPARE_BLOCKS }, (_, block) => (block % 2 === 0 ? sides : [...sides].reverse())).flat();
+    for (const [index, side] of order.entries()) {
+      const measuredBlock = await step(side, `block ${Math.floor(index / sides.length) + 1}`, () => measured(side.pid, () => side.block(BLOCK_REQUESTS, concurrency)));
+      if (!measuredBlock) continue;
+      runs.get(side.label)!.results.push(measuredBlock.result);
+      runs.get(side.label)!.memory.push(measuredBlock.memory);
     }
     for (const side of sides) {
       const run = runs.get(side.label)!;
@@ -314,12 +354,20 @@ async function main(): Promise<void> {
       try {
         if (!SKIP.has('floor')) {
           log(`floor: Chromium alone, ${pages} warm pages, the same print request`);
-          const printer = await FloorPrinter.launch(chromiumPath, pages);
-          floor = printer;
-          cleanups.push(() => printer.close());
-          floorVersion = await printer.browser.version();
-          const print = () => printer.print(request).then(() => undefined);
-          sides.push({ label: 'floor', pid: () => printer.pid, warm: (c) => load(Math.max(WARMUP, c), c, print), block: (count, c) => load(count, c, print) });
+          floor = await FloorPrinter.launch(chromiumPath, pages);
+          cleanups.push(() => floor?.close() ?? Promise.resolve());
+          floorVersion = await floor.browser.version();
+          const print = () => floor!.print(request).then(() => undefined);
+          sides.push({
+            label: 'floor',
+            pid: () => floor?.pid,
+            warm: (c) => load(Math.max(WARMUP, c), c, print),
+            block: (count, c) => load(count, c, print),
+            reset: async () => {
+              await floor?.close();
+              floor = await FloorPrinter.launch(chromiumPath, pages);
+            },
+          });
         }
         if (!SKIP.has('libreoffice')) {
           lo = ensureLibreOffice(log);
@@ -327,15 +375,20 @@ async function main(): Promise<void> {
           if (lo.error) notes.push(`LibreOffice not measured: ${lo.error}.`);
           else {
             log(`LibreOffice kept running (${lo.version ?? lo.soffice})`);
-            const office = await LibreOfficeServer.start(lo.soffice!);
-            server = office;
-            cleanups.push(() => office.stop());
+            const soffice = lo.soffice!;
+            server = await LibreOfficeServer.start(soffice);
+            cleanups.push(() => server?.stop() ?? Promise.resolve());
             sides.push({
               label: 'libreoffice',
-              pid: () => office.pid,
-              warm: (c) => convertLoad(office, conventionDocx, c, c, { warmup: 2 }),
+              pid: () => server?.pid,
+              warm: (c) => convertLoad(server!, conventionDocx, c, c, { warmup: 2 }),
+              // Stopping soffice also ends the conversions waiting on it.
+              reset: async () => {
+                await server?.stop();
+                server = await LibreOfficeServer.start(soffice);
+              },
               block: async (count, c) => {
-                const result = await convertLoad(office, conventionDocx, count, c, { warmup: 1 });
+                const result = await convertLoad(server!, conventionDocx, count, c, { warmup: 1 });
                 loPdfBytes = result.pdfBytes;
                 return result;
               },

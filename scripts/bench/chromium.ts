@@ -15,7 +15,7 @@ import type { PrintRequest } from '../../src/engines/pdf/printer.js';
 
 /** Prints the request on a page: the floor's whole work. */
 async function print(page: Page, request: PrintRequest): Promise<Uint8Array> {
-  await page.setContent(request.html, { waitUntil: 'load', timeout: 0 });
+  await page.setContent(request.html, { waitUntil: 'load', timeout: 60_000 });
   return page.pdf(chromiumPdfOptions());
 }
 
