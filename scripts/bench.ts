@@ -25,7 +25,7 @@
  *
  *   npm run bench [-- --requests 16 --min-cell-ms 1500 --compare-requests 120 --compare-blocks 4 --kinds convention,avenant
  *                     --formats pdf,docx --concurrency 1,2,4,8 --compare-concurrency 1,4
- *                     --launches 8 --rows 50000 --markets 500
+ *                     --launches 8 --rows 50000 --markets 500 --block-deadline-s 120
  *                     --skip floor,per-request,libreoffice,breakdown,bilan --no-build]
  */
 import { spawnSync } from 'node:child_process';
@@ -67,6 +67,7 @@ const { values } = parseArgs({
     'bilan-requests': { type: 'string', default: '3' },
     'sample-ms': { type: 'string', default: '200' },
     'pss-ms': { type: 'string', default: '1000' },
+    'block-deadline-s': { type: 'string', default: '120' },
     skip: { type: 'string', default: '' },
     'no-build': { type: 'boolean', default: false },
   },
@@ -102,6 +103,7 @@ const BILAN_REQUESTS = int('bilan-requests', values['bilan-requests']);
 const SAMPLE_MS = int('sample-ms', values['sample-ms']);
 const PSS_MS = int('pss-ms', values['pss-ms']);
 const SKIP = new Set(list(values.skip) ?? []);
+const BLOCK_DEADLINE_MS = int('block-deadline-s', values['block-deadline-s']) * 1000;
 for (const s of SKIP) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--skip: unknown section "${s}" (${SECTIONS.join(', ')})`);
 
 /** The document every reference is measured on. */
@@ -148,18 +150,14 @@ interface Side {
   reset?: () => Promise<void>;
 }
 
-/**
- * A warm-up or block not finished after this long is given up: a process that stops answering
- * (no time limit of its own, as LibreOffice's conversions or puppeteer's setContent here) must not
- * hold the whole run. Blocks take a few seconds.
- */
-const BLOCK_DEADLINE_MS = 120_000;
+/** A step of the comparison that did not end in time. */
+class Stalled extends Error {}
 
-/** `run()`, or a rejection once `ms` have passed without it ending. */
+/** `run()`, or a rejection (Stalled) once `ms` have passed without it ending. */
 async function withDeadline<T>(what: string, ms: number, run: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not finished after ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(new Stalled(`${what}: not finished after ${ms / 1000} s`)), ms);
   });
   try {
     return await Promise.race([run(), deadline]);
@@ -195,16 +193,22 @@ async function compare(sides: Side[], notes: string[]): Promise<Compared[]> {
     const runs = new Map<Label, { results: LoadResult[]; memory: MemoryPeak[] }>(sides.map((s) => [s.label, { results: [], memory: [] }]));
     /** A side that failed to finish twice at this concurrency runs no more blocks. */
     const stalls = new Map<Label, number>();
-    /** Runs a step of a side; a step that fails is noted, one that stalls restarts the side. */
+    /**
+     * Runs a step of a side; a step that fails is noted, one that stalls restarts the side. A
+     * warm-up or block not finished after BLOCK_DEADLINE_MS is given up: a process that stops
+     * answering (LibreOffice's conversions have no time limit of their own) must not hold the
+     * whole run. Blocks take a few seconds.
+     */
     const step = async <T>(side: Side, what: string, run: () => Promise<T>): Promise<T | undefined> => {
       if ((stalls.get(side.label) ?? 0) >= 2) return undefined;
       try {
         return await withDeadline(`${side.label} at c=${concurrency}, ${what}`, BLOCK_DEADLINE_MS, run);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        notes.push(`${side.label} at c=${concurrency} failed: ${message}`);
+        // A stall's message names the side and the step already.
+        notes.push(error instanceof Stalled ? `${message}: given up.` : `${side.label} at c=${concurrency} failed: ${message}`);
         log(message);
-        if (message.includes('not finished after')) {
+        if (error instanceof Stalled) {
           stalls.set(side.label, (stalls.get(side.label) ?? 0) + 1);
           if (side.reset) {
             log(`${side.label}: restarted`);
