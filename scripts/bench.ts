@@ -10,7 +10,7 @@
  *        page.pdf options: tagged, outline, header and footer) with the service's flags and as many
  *        warm pages as the service keeps, and nothing else;
  *    (b) a browser launched per request;
- *    (c) LibreOffice kept running (one soffice --accept process, UNO clients) converting the
+ *    (c) LibreOffice kept running (one soffice --accept process, UNO clients taking turns) converting the
  *        service's own DOCX (Debian's packages installed with apt-get when missing).
  *    Ours, (a) and (c) are measured in interleaved blocks (ours, floor, LibreOffice, LibreOffice,
  *    floor, ours) so that a drift of the machine's load weighs on each alike; printed as ratios,
@@ -604,7 +604,7 @@ async function main(): Promise<void> {
       'DevTools calls (setDocumentContent, printToPDF returning the PDF at once) where the floor uses puppeteer’s setContent and pdf. ' +
       'LibreOffice converts the service’s DOCX ' +
       `of the same fixture (tagged PDF with bookmarks; ${(loPdfBytes / 1024).toFixed(0)} KiB of PDF) in one soffice process shared by its c UNO ` +
-      'clients; its times exclude Python’s start-up and the UNO connection. The browser launched per request ran alone, after the blocks.',
+      'clients, one conversion at a time (as unoserver serves its clients); its times include the wait for the other clients and exclude Python’s start-up and the UNO connection. The browser launched per request ran alone, after the blocks.',
   );
 
   // Acceptance targets.

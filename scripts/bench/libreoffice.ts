@@ -2,7 +2,8 @@
  * The LibreOffice reference: one LibreOffice kept running (`soffice --headless --accept=socket…`,
  * started once, warm) converting the service's own DOCX to PDF, through UNO clients that each keep
  * one connection and loop over conversions (uno-convert.py, Debian's python3-uno), so that neither
- * LibreOffice's nor Python's start-up is counted. Installs Debian's libreoffice-writer-nogui and
+ * LibreOffice's nor Python's start-up is counted. The clients convert one at a time (a lock file
+ * they take in turn), as unoserver serves its clients with one soffice. Installs Debian's libreoffice-writer-nogui and
  * python3-uno with apt-get when missing (as root only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -156,7 +157,7 @@ export async function convertLoad(server: LibreOfficeServer, docx: Buffer, count
     for (const [i, share] of shares.entries()) {
       const child = spawn(
         DEBIAN_PYTHON,
-        [SCRIPT, '--port', String(server.port), '--input', input, '--output', join(dir, `out-${i}.pdf`), '--warmup', String(options.warmup ?? 2), '--count', String(share)],
+        [SCRIPT, '--port', String(server.port), '--input', input, '--output', join(dir, `out-${i}.pdf`), '--lock', join(dir, 'lock'), '--warmup', String(options.warmup ?? 2), '--count', String(share)],
         { stdio: ['pipe', 'pipe', 'inherit'] },
       );
       clients.push({ child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() });

@@ -3,7 +3,9 @@
 One client of a LibreOffice kept running (soffice --accept): connects to it over a UNO socket
 once, then converts the same DOCX to PDF again and again, timing each conversion (load hidden,
 store with writer_pdf_Export, close), so that the interpreter's start-up and the connection are
-not counted.
+not counted. With --lock, the clients sharing the lock file convert one at a time, as unoserver
+serves its clients with one soffice: the time of a conversion then includes its wait for the
+others (several conversions at once in one soffice can also stop it answering).
 
 Protocol with the benchmark (JSON lines on stdout, one command on stdin):
   {"ready": true, "bytes": N, "warmup": [ms...]}   after the warm-up conversions
@@ -15,6 +17,7 @@ Protocol with the benchmark (JSON lines on stdout, one command on stdin):
 Run with Debian's /usr/bin/python3 (package python3-uno).
 """
 import argparse
+import fcntl
 import json
 import os
 import sys
@@ -46,7 +49,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--connect-timeout", type=float, default=60.0)
+    parser.add_argument("--lock", help="a file whose lock the clients take in turn to convert")
     args = parser.parse_args()
+    lock = open(args.lock, "a") if args.lock else None
 
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -75,13 +80,19 @@ def main():
 
     def convert():
         start = time.perf_counter()
-        doc = desktop.loadComponentFromURL(source, "_blank", 0, load_args)
-        if doc is None:
-            raise RuntimeError("LibreOffice could not load " + args.input)
+        if lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            doc.storeToURL(target, store_args)
+            doc = desktop.loadComponentFromURL(source, "_blank", 0, load_args)
+            if doc is None:
+                raise RuntimeError("LibreOffice could not load " + args.input)
+            try:
+                doc.storeToURL(target, store_args)
+            finally:
+                doc.close(True)
         finally:
-            doc.close(True)
+            if lock:
+                fcntl.flock(lock, fcntl.LOCK_UN)
         return (time.perf_counter() - start) * 1000.0
 
     warmup = [convert() for _ in range(args.warmup)]
