@@ -3,8 +3,8 @@
  * started once, warm) converting the service's own DOCX to PDF, through UNO clients that each keep
  * one connection and loop over conversions (uno-convert.py, Debian's python3-uno), so that neither
  * LibreOffice's nor Python's start-up is counted. The clients convert one at a time (a lock file
- * they take in turn), as unoserver serves its clients with one soffice. Installs Debian's libreoffice-writer-nogui and
- * python3-uno with apt-get when missing (as root only).
+ * they take in turn), as unoserver serves its clients with one soffice. Installs Debian's
+ * libreoffice-writer-nogui and python3-uno with apt-get when missing (as root only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -13,8 +13,8 @@
  * (1.2 %) larger: 79.6 KB instead of 78.6.
  */
 import { deflateSync } from 'node:zlib';
-import { copyStringIntoBuffer } from 'pdf-lib';
 import {
+  copyStringIntoBuffer,
   type PDFDict,
   PDFHeader,
   PDFInvalidObject,
